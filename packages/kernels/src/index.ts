@@ -1,0 +1,4 @@
+export { symEig, symEigTs, type EigOptions, type SymEigResult } from './symeig.js';
+export { hermEig, hermEigTs, type HermEigResult } from './hermeig.js';
+export { findClusters, degeneracyTolerance, type Cluster, type DegeneracyTolerance } from './clusters.js';
+export { fixSignPhase, fixSignPhaseComplex, pivotIndex, pivotIndexComplex, PIVOT_RTOL } from './phase.js';
