@@ -1,0 +1,337 @@
+/**
+ * `eigvalsh` and `eigh`: eigenvalues (and eigenvectors) of real symmetric and complex Hermitian matrices, batched over
+ * leading dimensions, with their forward and reverse rules.
+ *
+ * The math (MATH.md, "Symmetric / Hermitian eigh"), with A = V Λ Vᴴ, λ ascending, F_ij = 1/(λⱼ − λᵢ) (i ≠ j), F_ii = 0:
+ *
+ *   forward:  K = Vᴴ Ȧ V;   λ̇ = Re diag K;   V̇ = V (F ∘ K)
+ *   reverse:  Ā = sym( V (diag(λ̄) + F ∘ Vᴴ V̄) Vᴴ );   values only: Ā = V diag(λ̄) Vᴴ
+ *
+ * V̇ is the tangent in the parallel gauge (vᵢᴴ v̇ᵢ = 0): the derivative of every sign/phase-invariant function of V.
+ * At a cluster of (nearly) equal eigenvalues the degeneracy policy decides (degeneracy.ts, DESIGN.md "Degeneracy"):
+ * eigenvalue cotangents are averaged over the cluster, eigenvalue tangents are the one-sided directional derivative
+ * (sorted eigenvalues of the cluster block of K), and the in-cluster F entries are dropped after a gauge check
+ * (`'gauge'`), refused (`'error'`), broadened (`'broaden'`) or left alone (`'nan'`).
+ *
+ * References: Giles (2008), "An extended collection of matrix derivative results for forward and reverse mode
+ * algorithmic differentiation", Oxford NA report 08/01; Boeddeker, Hanebrink, Drude, Heymann & Haeb-Umbach (2017),
+ * "On the computation of complex-valued gradients with application to statistically optimum beamforming",
+ * arXiv:1701.00392; Seeger, Hetzel, Dai, Meissner & Lawrence (2017), "Auto-differentiating linear algebra",
+ * arXiv:1710.08717; ChainRules.jl `rulesets/LinearAlgebra/symmetric.jl`; Kasim (2020), xitorch `symeig`.
+ * @module
+ */
+import {
+  AdError,
+  ConvergenceError,
+  NoTangent,
+  Tensor,
+  ZeroTangent,
+  add,
+  adjoint,
+  defineRule,
+  diag,
+  diagm,
+  isZeroTangent,
+  matmul,
+  mul,
+  real,
+  realDType,
+  reshape,
+  scale,
+  unthunk,
+  zeros,
+  type DifferentiableFunction,
+  type Tangent,
+} from '@ad/core';
+import { hermEig, symEig } from '@ad/kernels';
+import { matrixForKernel, requireFinite, requireHermitian, requireSquare } from './checks.js';
+import {
+  averageOverClusters,
+  blockNorms,
+  checkVectorCotangent,
+  checkVectorTangent,
+  fMatrix,
+  oneSidedValues,
+  requireClusterConstant,
+  resolveDegeneracy,
+  spectrumOf,
+  whichMatrix,
+  type DegeneracyOptions,
+  type ResolvedDegeneracy,
+  type Spectrum,
+} from './degeneracy.js';
+
+/** Options of {@link eigh} and {@link eigvalsh}. */
+export interface EighOptions {
+  /**
+   * Use (A + Aᴴ)/2 without checking symmetry. By default A must be symmetric (Hermitian) within
+   * max|A − Aᴴ| ≤ 1e-10·max|A| (1e-4 for float32), else `NotSymmetricError`.
+   */
+  symmetrize?: boolean;
+  /** Cluster tolerance and what to do with derivatives inside clusters (see `DegeneracyOptions`). */
+  degeneracy?: DegeneracyOptions;
+}
+
+/** Result of {@link eigh}: eigenvalues ascending `[..., n]` and unit eigenvectors as the columns of `[..., n, n]`. */
+export interface EighResult {
+  /** Eigenvalues, ascending, real (float32 for float32 input, float64 otherwise). */
+  values: Tensor;
+  /** Unit eigenvectors: column j of each matrix belongs to `values[j]`; same dtype as A. */
+  vectors: Tensor;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Primal: input checks, then one kernel call per matrix of the batch.
+
+function checkOptions(opts: EighOptions | undefined, A: Tensor, fname: string): ResolvedDegeneracy {
+  if (opts !== undefined && (typeof opts !== 'object' || opts === null)) {
+    throw new AdError(`${fname}: options must be an object like { symmetrize: true }, got ${String(opts)}`, 'AD_OPTION');
+  }
+  if (opts?.symmetrize !== undefined && typeof opts.symmetrize !== 'boolean') {
+    throw new AdError(`${fname}: options.symmetrize must be a boolean, got ${String(opts.symmetrize)}`, 'AD_OPTION');
+  }
+  return resolveDegeneracy(opts?.degeneracy, A.dtype, fname);
+}
+
+/** The input checks of both rules, named after the function the user called. */
+function checkInput(A: Tensor, opts: EighOptions | undefined, fname: string): ResolvedDegeneracy {
+  const res = checkOptions(opts, A, fname);
+  requireSquare(A, fname);
+  requireFinite(A, fname);
+  if (opts?.symmetrize !== true) requireHermitian(A, fname);
+  return res;
+}
+
+function decompose(A: Tensor, opts: EighOptions | undefined, fname: string, wantVectors: boolean): { values: Tensor; vectors: Tensor | undefined } {
+  checkInput(A, opts, fname);
+  const { n, batchShape, count } = requireSquare(A, fname);
+  const symmetrize = opts?.symmetrize === true;
+  const values = zeros([...batchShape, n], realDType(A.dtype));
+  const vectors = wantVectors ? zeros(A.shape, A.dtype) : undefined;
+  for (let b = 0; b < count; b++) {
+    const { re, im } = matrixForKernel(A, b, n, symmetrize);
+    let lam: Float64Array;
+    let vr: Float64Array | null = null;
+    let vi: Float64Array | null = null;
+    let info: number;
+    if (im) {
+      const r = hermEig(re, im, n, { vectors: wantVectors });
+      lam = r.values;
+      vr = r.vectorsRe;
+      vi = r.vectorsIm;
+      info = r.info;
+    } else {
+      const r = symEig(re, n, { vectors: wantVectors });
+      lam = r.values;
+      vr = r.vectors;
+      info = r.info;
+    }
+    if (info > 0) {
+      const where = batchShape.length > 0 ? whichMatrix({ batchShape }, b) : '';
+      throw new ConvergenceError(
+        `${fname}: the QL iteration did not converge for eigenvalue ${info - 1}${where} of a ${n}×${n} matrix within its bound ` +
+          `of 30·n iterations; the input may be badly scaled — try rescaling A`,
+        30 * n,
+        Number.NaN,
+        0,
+      );
+    }
+    values.data.set(lam, b * n);
+    if (vectors && vr) {
+      // column-major kernel output → row-major [n, n] with eigenvectors as columns
+      const o = b * n * n;
+      const out = vectors.data;
+      for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) out[o + i * n + j] = vr[i + j * n]!;
+      if (vi) for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) vectors.im![o + i * n + j] = vi[i + j * n]!;
+    }
+  }
+  return { values, vectors };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared pieces of the rules.
+
+/** (X + Xᴴ)/2 over the last two axes, with core ops. */
+function hermPart(X: Tensor): Tensor {
+  return scale(add(X, adjoint(X)), 0.5);
+}
+
+/** K = Vᴴ sym(Ȧ) V. The primal is a function of the Hermitian part of A, so only that part of Ȧ moves it. */
+function tangentK(V: Tensor, dA: Tensor): Tensor {
+  return matmul(adjoint(V), matmul(hermPart(dA), V));
+}
+
+/** λ̇: Re diag K, with the one-sided directional derivative at clusters (plain diagonal under 'nan'). */
+function valueTangent(K: Tensor, spec: Spectrum, res: ResolvedDegeneracy): Tensor {
+  const d = real(diag(K));
+  if (res.policy === 'nan') return d;
+  return oneSidedValues(d, K, spec, (block) => eigvalsh(block, { symmetrize: true }));
+}
+
+/** The eigenvalue cotangent after the policy: averaged over clusters (checked constant under 'error'; raw under 'nan'). */
+function valueCotangent(lbar: Tensor, spec: Spectrum, res: ResolvedDegeneracy, fname: string): Tensor {
+  const g = lbar.isComplex ? real(lbar) : lbar;
+  if (res.policy === 'nan') return g;
+  if (res.policy === 'error') requireClusterConstant(g, spec, res, fname);
+  return averageOverClusters(g, spec);
+}
+
+function asCotangent(t: unknown): Tensor | undefined {
+  if (t === undefined || isZeroTangent(t)) return undefined;
+  const u = unthunk(t as Tangent);
+  if (isZeroTangent(u)) return undefined;
+  if (!(u instanceof Tensor)) throw new TypeError(`expected a Tensor cotangent, got ${String(u)}`);
+  return u;
+}
+
+/**
+ * Ā = sym( V (diag(λ̄) + F ∘ Vᴴ V̄) Vᴴ ) after the policy's checks; V diag(λ̄) Vᴴ when V̄ is zero. Core ops only, so
+ * the pullback is itself differentiable (V and λ may be traced by outer levels).
+ */
+function pullbackA(
+  V: Tensor,
+  lam: Tensor,
+  lbar: Tensor | undefined,
+  vbar: Tensor | undefined,
+  spec: Spectrum,
+  res: ResolvedDegeneracy,
+  fname: string,
+): Tensor | typeof ZeroTangent {
+  if (lbar === undefined && vbar === undefined) return ZeroTangent;
+  const { n, batchShape, count } = spec;
+  const g = lbar === undefined ? undefined : valueCotangent(lbar, spec, res, fname);
+  if (vbar === undefined) {
+    // V diag(g) Vᴴ: scale the columns, one product.
+    return hermPart(matmul(mul(V, reshape(g!, [...batchShape, 1, n])), adjoint(V)));
+  }
+  const X = matmul(adjoint(V), vbar);
+  checkVectorCotangent(X, blockNorms(vbar, count, n * n), spec, res, fname);
+  let M = mul(fMatrix(lam, spec, res), X);
+  if (g !== undefined) M = add(M, diagm(g));
+  return hermPart(matmul(matmul(V, M), adjoint(V)));
+}
+
+function samples(): [Tensor, EighOptions | undefined][] {
+  // Well-separated spectra (gaps ≥ 0.3), so raw eigenvectors are differentiable and finite differences are clean.
+  const A = new Tensor([4, 4], 'float64', Float64Array.from([4, 1, 0.5, 0, 1, 3, 0.2, 0.1, 0.5, 0.2, 2, 0.3, 0, 0.1, 0.3, 1]));
+  const B = new Tensor([3, 3], 'float64', Float64Array.from([2, -1, 0, -1, 2, -1, 0, -1, 2]));
+  return [
+    [A, undefined],
+    [B, { degeneracy: { policy: 'gauge' } }],
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The rules.
+
+/**
+ * Eigenvalues of a real symmetric or complex Hermitian matrix (or a batch), ascending.
+ *
+ * **Method**: Householder tridiagonalization and implicit QL (`symEig` / `hermEig` of @ad/kernels), one matrix of the
+ * batch at a time; float32 input is computed in float64 and rounded. Derivative: dλᵢ = Re vᵢᴴ dA vᵢ; pullback
+ * Ā = V diag(λ̄) Vᴴ.
+ *
+ * **Numerical notes**: degeneracy — the eigenvalue cotangent is averaged over each cluster (gaps ≤ atol + rtol·max|λ|),
+ * which is exact where the sorted eigenvalues are differentiable and otherwise the minimum-norm generalized gradient
+ * (for a repeated λ_max of multiplicity m: U Uᴴ/m); `policy: 'error'` raises `DegenerateEigenvaluesError` instead
+ * when λ̄ is not constant on a cluster, `'nan'` skips the averaging. Forward mode at a cluster returns the one-sided
+ * directional derivative (eigenvalues of Uᴴ Ȧ U sorted ascending), which is not linear in Ȧ. Input checks:
+ * `ShapeError` (not square), `NonFiniteInputError`, `NotSymmetricError` (beyond 1e-10·max|A|, 1e-4 in float32;
+ * `{ symmetrize: true }` uses (A + Aᴴ)/2), `ConvergenceError`.
+ *
+ * **References**: Magnus (1985), "On differentiating eigenvalues and eigenvectors", Econometric Theory 1:179–191;
+ * Overton (1992), SIAM J. Optim. 2:88–120 (nonsmooth eigenvalue optimization); MATH.md, "Symmetric / Hermitian eigh".
+ *
+ * @example
+ * ```ts
+ * import { grad, slice, sum, tensor } from '@ad/core';
+ * import { eigvalsh } from '@ad/rules-eigen';
+ * eigvalsh(tensor([[2, 1], [1, 2]]));                                       // [1, 3]
+ * grad((A) => sum(slice(eigvalsh(A), [1], [2])))(tensor([[2, 1], [1, 2]])); // v₂v₂ᵀ = [[0.5, 0.5], [0.5, 0.5]]
+ * ```
+ */
+export const eigvalsh: DifferentiableFunction<[Tensor, EighOptions?], Tensor> = defineRule<[Tensor, EighOptions?], Tensor>({
+  name: '@ad/rules-eigen/eigvalsh',
+  structure: ['hermitian', 'nondiff'],
+  primal: (A: Tensor, opts?: EighOptions) => decompose(A, opts, 'eigvalsh', false).values,
+  frule: ([A, opts], [dA]) => {
+    const res = checkInput(A, opts, 'eigvalsh');
+    const { values, vectors: V } = eigh(A, opts);
+    const spec = spectrumOf(values, res);
+    return [values, valueTangent(tangentK(V, dA as Tensor), spec, res)];
+  },
+  rrule: (A: Tensor, opts?: EighOptions) => {
+    const res = checkInput(A, opts, 'eigvalsh');
+    const { values, vectors: V } = eigh(A, opts);
+    const spec = spectrumOf(values, res);
+    return [values, (ybar) => [pullbackA(V, values, asCotangent(ybar), undefined, spec, res, 'eigvalsh'), NoTangent]];
+  },
+  samples: () => samples(),
+});
+
+/**
+ * Eigenvalues (ascending) and unit eigenvectors of a real symmetric or complex Hermitian matrix (or a batch):
+ * `{ values: [..., n], vectors: [..., n, n] }` with A = V diag(λ) Vᴴ.
+ *
+ * **Method**: Householder tridiagonalization and implicit QL with eigenvector accumulation (`symEig` / `hermEig` of
+ * @ad/kernels), column j of `vectors` scaled so its largest-magnitude entry is real and positive (DESIGN.md's one
+ * sign/phase convention; not differentiated). Derivatives: K = Vᴴ Ȧ V, λ̇ = Re diag K, V̇ = V (F ∘ K); pullback
+ * Ā = sym(V (diag(λ̄) + F ∘ Vᴴ V̄) Vᴴ) with F_ij = 1/(λⱼ − λᵢ).
+ *
+ * **Numerical notes**: eigenvector derivatives are defined for sign/phase-invariant uses of V (|v|², v vᴴ,
+ * projectors); V̇ is the parallel-gauge tangent. Complex input: a cotangent with Im(vᵢᴴ v̄ᵢ) ≠ 0 means the loss
+ * depends on the arbitrary phase and raises `GaugeDependenceError` (every policy). Degeneracy (`opts.degeneracy`,
+ * clusters by gaps ≤ atol + rtol·max|λ|, defaults ε^0.6 and ε^0.4): eigenvalue cotangents are averaged over clusters;
+ * in-cluster eigenvector terms follow the policy — `'gauge'` (default) drops them and raises `GaugeDependenceError`
+ * if the skew part of (Vᴴ V̄)_CC is non-negligible (the loss depends on the basis inside the cluster); `'error'`
+ * raises `DegenerateEigenvaluesError` for any in-cluster component; `'broaden'` uses (λⱼ − λᵢ)/((λⱼ − λᵢ)² + ε),
+ * ε = (1e-8·max|λ|)² by default (smooth, biased by O(ε/gap²)); `'nan'` applies the plain formula (Inf/NaN at ties,
+ * as PyTorch and JAX). Forward mode at a cluster: one-sided eigenvalue tangents, zero in-cluster eigenvector
+ * coefficients under `'gauge'`, an error under `'error'`. Input checks as {@link eigvalsh}.
+ *
+ * **References**: Giles (2008), Oxford NA report 08/01; Seeger et al. (2017), arXiv:1710.08717; Boeddeker et al.
+ * (2017), arXiv:1701.00392 (complex case); Kasim (2020), xitorch (degenerate eigenvalues); MATH.md.
+ *
+ * @example
+ * ```ts
+ * import { grad, matmul, adjoint, slice, sum, mul, tensor } from '@ad/core';
+ * import { eigh } from '@ad/rules-eigen';
+ * const { values, vectors } = eigh(tensor([[2, 1], [1, 2]]));   // values [1, 3]
+ * // a gauge-invariant loss: weight of the top eigenvector's first component, |v₂[0]|²
+ * const loss = (A) => sum(mul(slice(eigh(A).vectors, [0, 1], [1, 2]), slice(eigh(A).vectors, [0, 1], [1, 2])));
+ * grad(loss)(tensor([[2, 1], [1, 2]]));
+ * ```
+ */
+export const eigh: DifferentiableFunction<[Tensor, EighOptions?], EighResult> = defineRule<[Tensor, EighOptions?], EighResult>({
+  name: '@ad/rules-eigen/eigh',
+  structure: ['hermitian', 'nondiff'],
+  primal: (A: Tensor, opts?: EighOptions) => {
+    const { values, vectors } = decompose(A, opts, 'eigh', true);
+    return { values, vectors: vectors! };
+  },
+  frule: ([A, opts], [dA]) => {
+    const res = checkOptions(opts, A, 'eigh');
+    const y = eigh(A, opts);
+    const { values, vectors: V } = y;
+    const spec = spectrumOf(values, res);
+    const K = tangentK(V, dA as Tensor);
+    checkVectorTangent(K, spec, res, 'eigh');
+    const dvalues = valueTangent(K, spec, res);
+    const dvectors = matmul(V, mul(fMatrix(values, spec, res), K));
+    return [y, { values: dvalues, vectors: dvectors }];
+  },
+  rrule: (A: Tensor, opts?: EighOptions) => {
+    const res = checkOptions(opts, A, 'eigh');
+    const y = eigh(A, opts);
+    const spec = spectrumOf(y.values, res);
+    return [
+      y,
+      (ybar) => {
+        const lbar = isZeroTangent(ybar) ? undefined : asCotangent((ybar as { values?: unknown }).values);
+        const vbar = isZeroTangent(ybar) ? undefined : asCotangent((ybar as { vectors?: unknown }).vectors);
+        return [pullbackA(y.vectors, y.values, lbar, vbar, spec, res, 'eigh'), NoTangent];
+      },
+    ];
+  },
+  samples: () => samples(),
+});

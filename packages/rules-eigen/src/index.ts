@@ -1,0 +1,24 @@
+/**
+ * @ad/rules-eigen — differentiable eigensolvers with explicit degeneracy policies.
+ *
+ * `eigvalsh` / `eigh` for real symmetric and complex Hermitian matrices (batched), each with its forward and reverse
+ * rule; what happens at repeated eigenvalues is decided by `{ degeneracy: { policy } }` (docs/degeneracy.md).
+ *
+ * @example
+ * ```ts
+ * import { grad, sum, tensor } from '@ad/core';
+ * import { eigvalsh } from '@ad/rules-eigen';
+ * grad((A) => sum(eigvalsh(A)))(tensor([[2, 1], [1, 2]]));   // the identity (Σλ = tr A)
+ * ```
+ * @packageDocumentation
+ */
+import type { AnyRule } from '@ad/core';
+import { eigh, eigvalsh } from './eigh.js';
+
+export { eigh, eigvalsh } from './eigh.js';
+export type { EighOptions, EighResult } from './eigh.js';
+export { DEGENERACY_POLICIES } from './degeneracy.js';
+export type { DegeneracyOptions, DegeneracyPolicy } from './degeneracy.js';
+
+/** Every rule of @ad/rules-eigen, for the conformance suite (`runConformance(rules)` of @ad/testing). */
+export const rules: readonly AnyRule[] = [eigvalsh, eigh];
