@@ -83,8 +83,8 @@ export interface SolveTriangularOptions {
  *
  * **Method**: forward substitution when the effective matrix (T or Tᵀ) is lower triangular,
  * `X[i,:] = (B[i,:] − Σ_{k<i} T̃[i][k] X[k,:]) / T̃[i][i]`, back substitution when it is upper triangular. With B
- * row-major, each update is an axpy over a contiguous row of X, so the n·n·nrhs work streams through memory; Tᵀ is never
- * formed (its entries are read from T with the indices swapped).
+ * row-major, each update is an axpy over a contiguous row of X, so the n·n·nrhs work streams through memory; Tᵀ is
+ * never formed (its entries are read from T with the indices swapped).
  *
  * **Numerical notes**: backward stable componentwise (each column of X solves (T + ΔT) x = b with
  * |ΔT| ≤ n·ε·|T|, Higham Thm. 8.5); the forward error grows with cond(T). A zero pivot gives ±Inf/NaN in the

@@ -35,8 +35,8 @@ export interface SvdResult {
   /** The p = min(m, n) singular values, descending, all ≥ 0. */
   S: Float64Array;
   /**
-   * Right singular vectors, n×p COLUMN-MAJOR (component i of vector j at `V[i + j*n]`), orthonormal columns, each in the
-   * sign convention of DESIGN.md (largest-magnitude entry positive); `null` when `vectors: false`.
+   * Right singular vectors, n×p COLUMN-MAJOR (component i of vector j at `V[i + j*n]`), orthonormal columns, each in
+   * the sign convention of DESIGN.md (largest-magnitude entry positive); `null` when `vectors: false`.
    */
   V: Float64Array | null;
   /**
@@ -286,8 +286,8 @@ function sortRowsByInfNorm(G: Float64Array, r: number, c: number): Int32Array {
 /**
  * Householder QR with column pivoting, in place on column-major r×c G (r ≥ c): G·P = Q·R. On return R is in the upper
  * triangle, the reflector vectors vₖ (with implicit vₖ[k] = 1) below it, Hₖ = I − τₖ vₖ vₖᵀ, and column k of G·P is
- * original column perm[k] (P = I when `pivoting` is false). Column norms are downdated and recomputed when cancellation makes the downdate unreliable
- * (LAPACK dlaqp2, Drmač–Bujanović 2008).
+ * original column perm[k] (P = I when `pivoting` is false). Column norms are downdated and recomputed when
+ * cancellation makes the downdate unreliable (LAPACK dlaqp2, Drmač–Bujanović 2008).
  */
 function householderQrcp(
   G: Float64Array,
