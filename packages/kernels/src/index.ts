@@ -1,3 +1,18 @@
+// @ad/kernels public API: a plain list of named exports, one block per kernel file (types alongside).
+export { gemm, gemmBatched, zgemm, GEMM_CROSSOVER } from './matmul.js';
+export type { RealArray, ComplexTrans } from './matmul.js';
+export {
+  ready,
+  setBackend,
+  getBackend,
+  wasmStatus,
+  wasmError,
+  setMemoryReservation,
+  getMemoryReservation,
+  DEFAULT_RESERVATION,
+  FALLBACK_RESERVATION,
+} from './backend.js';
+export type { Backend, WasmStatus } from './backend.js';
 export { symEig, symEigTs, type EigOptions, type SymEigResult } from './symeig.js';
 export { hermEig, hermEigTs, type HermEigResult } from './hermeig.js';
 export { findClusters, degeneracyTolerance, type Cluster, type DegeneracyTolerance } from './clusters.js';
@@ -12,3 +27,9 @@ export {
   type LuSolveOptions,
   type LuSolution,
 } from './lu.js';
+export { svd, SVD_MAX_SWEEPS } from './svd.js';
+export type { SvdOptions, SvdResult } from './svd.js';
+export { cholesky, solveTriangular } from './cholesky.js';
+export type { CholeskyResult, SolveTriangularOptions } from './cholesky.js';
+export { generalizedSymEig } from './geneig.js';
+export type { GeneralizedSymEigOptions, GeneralizedSymEigResult } from './geneig.js';
