@@ -11,6 +11,8 @@
  */
 import {
   AdError,
+  adjoint,
+  eye,
   DegenerateEigenvaluesError,
   GaugeDependenceError,
   Tensor,
@@ -540,4 +542,64 @@ export function oneSidedValues(diagK: Tensor, K: Tensor, spec: Spectrum, blockVa
     rows.push(pieces.length === 1 ? pieces[0]! : concat(pieces));
   }
   return reshape(stack(rows), diagK.shape);
+}
+
+/**
+ * Rotates the basis of each cluster to the one adapted to a tangent direction: V_C ← V_C W with K_CC = W diag(μ) Wᴴ
+ * (μ ascending), and K ← Qᴴ K Q for the block-diagonal rotation Q, so that K_CC becomes diag(μ).
+ *
+ * **Method**: W = `blockVectors(K_CC)` per cluster (an eigenvector rule, so the result stays differentiable); Q is the
+ * identity with the W blocks on the cluster diagonals, assembled with core ops; V' = V Q, K' = Qᴴ K Q.
+ *
+ * **Numerical notes**: the columns of V_C W are the limits of the eigenvectors of A + tȦ as t → 0⁺ (first-order
+ * degenerate perturbation theory), still an orthonormal basis of the cluster's eigenspace, so it is as valid an
+ * output as V. In that basis the simple formulas λ̇ = Re diag K', V̇ = V'(F ∘ K') with zero in-cluster F hold: λ̇ is the
+ * one-sided directional derivative and matches its column, which is what makes second derivatives (jvp of a pullback)
+ * of eigenspace-only losses exact at exact ties. The sign/phase convention is not reapplied to rotated columns.
+ * Without clusters, returns its inputs.
+ *
+ * **References**: Kato (1995), "Perturbation theory for linear operators", II §2 (reduction process); MATH.md,
+ * "Symmetric / Hermitian eigh" (one-sided directional derivative).
+ *
+ * @example
+ * ```ts
+ * const { V: V2, K: K2 } = adaptClusterBasis(V, K, spec, (B) => eigh(B, { symmetrize: true }).vectors);
+ * ```
+ */
+export function adaptClusterBasis(
+  V: Tensor,
+  K: Tensor,
+  spec: Spectrum,
+  blockVectors: (block: Tensor) => Tensor,
+): { V: Tensor; K: Tensor } {
+  if (!spec.degenerate) return { V, K };
+  const { n, batchShape, count } = spec;
+  const K2 = reshape(K, [count, n, n]);
+  const dtype = K.dtype;
+  const I = eye(n, n, dtype);
+  const Qs: Tensor[] = [];
+  for (let b = 0; b < count; b++) {
+    const cs = spec.clusters[b]!;
+    if (cs.length === 0) {
+      Qs.push(I);
+      continue;
+    }
+    const cols: Tensor[] = [];
+    let at = 0;
+    for (const c of cs) {
+      if (c.start > at) cols.push(slice(I, [0, at], [n, c.start]));
+      const m = c.end - c.start;
+      const W = blockVectors(reshape(slice(K2, [b, c.start, c.start], [b + 1, c.end, c.end]), [m, m]));
+      const parts: Tensor[] = [];
+      if (c.start > 0) parts.push(zeros([c.start, m], dtype));
+      parts.push(W);
+      if (c.end < n) parts.push(zeros([n - c.end, m], dtype));
+      cols.push(parts.length === 1 ? parts[0]! : concat(parts, 0));
+      at = c.end;
+    }
+    if (at < n) cols.push(slice(I, [0, at], [n, n]));
+    Qs.push(cols.length === 1 ? cols[0]! : concat(cols, 1));
+  }
+  const Q = reshape(stack(Qs), [...batchShape, n, n]);
+  return { V: matmul(V, Q), K: matmul(adjoint(Q), matmul(K, Q)) };
 }

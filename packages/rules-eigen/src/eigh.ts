@@ -46,6 +46,7 @@ import {
 import { hermEig, symEig } from '@ad/kernels';
 import { matrixForKernel, requireFinite, requireHermitian, requireSquare } from './checks.js';
 import {
+  adaptClusterBasis,
   averageOverClusters,
   blockNorms,
   checkVectorCotangent,
@@ -312,13 +313,18 @@ export const eigh: DifferentiableFunction<[Tensor, EighOptions?], EighResult> = 
   frule: ([A, opts], [dA]) => {
     const res = checkOptions(opts, A, 'eigh');
     const y = eigh(A, opts);
-    const { values, vectors: V } = y;
-    const spec = spectrumOf(values, res);
-    const K = tangentK(V, dA as Tensor);
+    const spec = spectrumOf(y.values, res);
+    let V = y.vectors;
+    let K = tangentK(V, dA as Tensor);
     checkVectorTangent(K, spec, res, 'eigh');
-    const dvalues = valueTangent(K, spec, res);
-    const dvectors = matmul(V, mul(fMatrix(values, spec, res), K));
-    return [y, { values: dvalues, vectors: dvectors }];
+    if (res.policy !== 'nan' && spec.degenerate) {
+      // At a cluster, return the basis adapted to Ȧ (the t → 0⁺ limit of the eigenvectors of A + tȦ): then λ̇ = Re diag K
+      // is the one-sided directional derivative and belongs to its column.
+      ({ V, K } = adaptClusterBasis(V, K, spec, (block) => eigh(block, { symmetrize: true }).vectors));
+    }
+    const dvalues = real(diag(K));
+    const dvectors = matmul(V, mul(fMatrix(y.values, spec, res), K));
+    return [V === y.vectors ? y : { values: y.values, vectors: V }, { values: dvalues, vectors: dvectors }];
   },
   rrule: (A: Tensor, opts?: EighOptions) => {
     const res = checkOptions(opts, A, 'eigh');
