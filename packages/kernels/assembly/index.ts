@@ -2,3 +2,4 @@
 // (scripts/build-wasm.ts) compiles whatever this file exports into src/wasm/simd.generated.ts.
 export * from './memory';
 export * from './matmul';
+export * from './symeig';

@@ -3,12 +3,14 @@
  * implicit QL iteration of symeig.ts with its rotations applied to complex columns.
  *
  * Chosen over the real 2n×2n embedding [[Re, −Im], [Im, Re]] because it does about a third of the work (the embedding
- * is an 8× larger real problem and needs a pairing step for its doubled eigenvalues); tools/bench/eigh.ts measures
- * both.
+ * is an 8× larger real problem and needs a pairing step for its doubled eigenvalues); tools/bench/eigh.bench.ts
+ * measures both. `hermEig` runs the WASM-SIMD path (assembly/symeig.ts) when the backend allows it and
+ * n ≥ SYMEIG_CROSSOVER, else the TypeScript path below; both apply the phase convention with the same function.
  */
 
+import { arenaBytes, preferWasm, withWasm } from './backend.js';
 import { fixSignPhaseComplex } from './phase.js';
-import { checkArgs, sortEigen, tql2, type EigOptions } from './symeig.js';
+import { checkArgs, SYMEIG_CROSSOVER, sortEigen, tql2, type EigOptions } from './symeig.js';
 
 /** Result of {@link hermEig}. */
 export interface HermEigResult {
@@ -49,7 +51,61 @@ export interface HermEigResult {
  * ```
  */
 export function hermEig(Are: Float64Array, Aim: Float64Array, n: number, opts?: EigOptions): HermEigResult {
+  checkArgs(Are, n, 'hermEig');
+  checkArgs(Aim, n, 'hermEig');
+  if (n > 0 && preferWasm(n, SYMEIG_CROSSOVER)) {
+    const out = hermEigWasm(Are, Aim, n, opts);
+    if (out !== undefined) return out;
+  }
   return hermEigTs(Are, Aim, n, opts);
+}
+
+/**
+ * The WASM-SIMD path of {@link hermEig}, or `undefined` when WASM is unavailable (backend forced to TypeScript, module
+ * not ready, or the arrays do not fit the memory reservation).
+ *
+ * **Method**, **Numerical notes**, **References**: as {@link hermEig}; results differ from {@link hermEigTs} by
+ * rounding only.
+ *
+ * @example
+ * ```ts
+ * const A = { re: new Float64Array([2, 0, 0, 2]), im: new Float64Array([0, -1, 1, 0]) };
+ * const r = hermEigWasm(A.re, A.im, 2) ?? hermEigTs(A.re, A.im, 2);
+ * ```
+ */
+export function hermEigWasm(Are: Float64Array, Aim: Float64Array, n: number, opts?: EigOptions): HermEigResult | undefined {
+  checkArgs(Are, n, 'hermEig');
+  checkArgs(Aim, n, 'hermEig');
+  const wantVectors = opts?.vectors ?? true;
+  if (n === 0) return hermEigTs(Are, Aim, n, opts);
+  const nn = n * n * 8;
+  return withWasm(
+    (w) => arenaBytes(nn, nn, nn, nn, w['hermEigQBytes']!(n), n * 8, n * 8, w['hermEigWorkBytes']!(n)),
+    (w, arena) => {
+      const pre = arena.put(Are.subarray(0, n * n));
+      const pim = arena.put(Aim.subarray(0, n * n));
+      const phr = arena.alloc(nn);
+      const phi = arena.alloc(nn);
+      const pq = arena.alloc(w['hermEigQBytes']!(n));
+      const pd = arena.alloc(n * 8);
+      const pe = arena.alloc(n * 8);
+      const pw = arena.alloc(w['hermEigWorkBytes']!(n));
+      const info = w['hermEigF64']!(n, wantVectors ? 1 : 0, pre, pim, phr, phi, pq, pd, pe, pw);
+      const values = arena.get(pd, new Float64Array(n));
+      if (!wantVectors) return { values, vectorsRe: null, vectorsIm: null, info };
+      // Column j of q: Re v_j in rows 0 … n−1, Im v_j in rows n … 2n−1, at stride hermEigLd(n).
+      const ld = w['hermEigLd']!(n);
+      const q = arena.f64(pq, ld * n);
+      const Vr = new Float64Array(n * n);
+      const Vi = new Float64Array(n * n);
+      for (let c = 0; c < n; c++) {
+        Vr.set(q.subarray(c * ld, c * ld + n), c * n);
+        Vi.set(q.subarray(c * ld + n, c * ld + 2 * n), c * n);
+      }
+      if (info === 0) fixSignPhaseComplex(Vr, Vi, n, n);
+      return { values, vectorsRe: Vr, vectorsIm: Vi, info };
+    },
+  );
 }
 
 /**

@@ -3,10 +3,13 @@
  * Wilkinson-like shifts (tql2), after EISPACK as transcribed in JAMA, reworked so that every inner loop runs down a
  * contiguous column (eigenvectors and the working matrix are stored column-major).
  *
- * This file is the TypeScript reference path. The WASM-SIMD path (assembly/symeig.ts) runs the same algorithm
- * operation for operation in its scalar parts.
+ * This file holds the TypeScript reference path and the dispatch: `symEig` runs the WASM-SIMD path
+ * (assembly/symeig.ts, the same algorithm operation for operation in its scalar parts, f64x2 in the inner loops) when
+ * the backend switch allows it and n ≥ {@link SYMEIG_CROSSOVER}, else the TypeScript path. Both apply the sign
+ * convention with the same function ({@link fixSignPhase}) and agree to rounding.
  */
 
+import { arenaBytes, preferWasm, withWasm } from './backend.js';
 import { fixSignPhase } from './phase.js';
 
 /** Options of {@link symEig} and {@link hermEig}. */
@@ -58,7 +61,54 @@ export const MAX_ITER_PER_VALUE = 30;
  * ```
  */
 export function symEig(A: Float64Array, n: number, opts?: EigOptions): SymEigResult {
+  checkArgs(A, n, 'symEig');
+  if (n > 0 && preferWasm(n, SYMEIG_CROSSOVER)) {
+    const out = symEigWasm(A, n, opts);
+    if (out !== undefined) return out;
+  }
   return symEigTs(A, n, opts);
+}
+
+/**
+ * Matrices with n below this run on the TypeScript path under `setBackend('auto')`: below it the copies across the
+ * WASM boundary cost about what the SIMD loops save. Measured by tools/bench/eigh.bench.ts.
+ */
+export const SYMEIG_CROSSOVER = 8;
+
+/**
+ * The WASM-SIMD path of {@link symEig}, or `undefined` when WASM is unavailable (backend forced to TypeScript, module
+ * not ready, or the arrays do not fit the memory reservation).
+ *
+ * **Method**, **Numerical notes**, **References**: as {@link symEig}; the inner loops run in f64x2 lanes, so sums are
+ * ordered differently and results differ from {@link symEigTs} by rounding (same algorithm, same deflation tests).
+ *
+ * @example
+ * ```ts
+ * const r = symEigWasm(new Float64Array([2, 1, 1, 2]), 2) ?? symEigTs(new Float64Array([2, 1, 1, 2]), 2);
+ * ```
+ */
+export function symEigWasm(A: Float64Array, n: number, opts?: EigOptions): SymEigResult | undefined {
+  checkArgs(A, n, 'symEig');
+  const wantVectors = opts?.vectors ?? true;
+  if (n === 0) return { values: new Float64Array(0), vectors: wantVectors ? new Float64Array(0) : null, info: 0 };
+  return withWasm(
+    (w) => arenaBytes(n * n * 8, w['symEigVBytes']!(n), n * 8, n * 8, w['symEigWorkBytes']!(n)),
+    (w, arena) => {
+      const pa = arena.put(A.subarray(0, n * n));
+      const pv = arena.alloc(w['symEigVBytes']!(n));
+      const pd = arena.alloc(n * 8);
+      const pe = arena.alloc(n * 8);
+      const pw = arena.alloc(w['symEigWorkBytes']!(n));
+      const info = w['symEigF64']!(n, wantVectors ? 1 : 0, pa, pv, pd, pe, pw);
+      const values = arena.get(pd, new Float64Array(n));
+      let vectors: Float64Array | null = null;
+      if (wantVectors) {
+        vectors = arena.get(pv, new Float64Array(n * n));
+        if (info === 0) fixSignPhase(vectors, n, n);
+      }
+      return { values, vectors, info };
+    },
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hermEig, hermEigTs, type HermEigResult } from '../src/hermeig.js';
+import { hermEig, hermEigTs, hermEigWasm, type HermEigResult } from '../src/hermeig.js';
 import { symEigTs } from '../src/symeig.js';
 import {
   EPS,
@@ -18,8 +18,15 @@ import {
 
 type Solver = (re: Float64Array, im: Float64Array, n: number, opts?: { vectors?: boolean }) => HermEigResult;
 
+function wasmPath(re: Float64Array, im: Float64Array, n: number, opts?: { vectors?: boolean }): HermEigResult {
+  const out = hermEigWasm(re, im, n, opts);
+  if (out === undefined) throw new Error('the WASM path is not available in this runtime');
+  return out;
+}
+
 const paths: Array<[string, Solver]> = [
   ['TypeScript path', hermEigTs],
+  ['WASM path', wasmPath],
   ['dispatched hermEig', hermEig],
 ];
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { symEig, symEigTs, tql2, type SymEigResult } from '../src/symeig.js';
+import { symEig, symEigTs, symEigWasm, tql2, type SymEigResult } from '../src/symeig.js';
 import {
   EPS,
   frobenius,
@@ -16,9 +16,16 @@ import {
 
 type Solver = (A: Float64Array, n: number, opts?: { vectors?: boolean }) => SymEigResult;
 
-/** The solver paths every property is checked on (the WASM path is added in symeig-wasm.test.ts). */
+function wasmPath(A: Float64Array, n: number, opts?: { vectors?: boolean }): SymEigResult {
+  const out = symEigWasm(A, n, opts);
+  if (out === undefined) throw new Error('the WASM path is not available in this runtime');
+  return out;
+}
+
+/** The solver paths every property is checked on (parity between them: symeig-parity.test.ts). */
 const paths: Array<[string, Solver]> = [
   ['TypeScript path', symEigTs],
+  ['WASM path', wasmPath],
   ['dispatched symEig', symEig],
 ];
 
