@@ -3,7 +3,8 @@
  *
  * Pipeline, for a real A (the EISPACK hqr2 / LAPACK xGEEV route, written afresh for flat typed arrays):
  *   1. balancing: a diagonal similarity D⁻¹ A D by powers of two that equalizes row and column norms (xGEBAL, scaling
- *      only), so that small eigenvalues of graded matrices keep their relative accuracy;
+ *      only), so that small eigenvalues of graded matrices keep their relative accuracy — verified afterwards, see
+ *      {@link eigGeneral};
  *   2. Householder reduction to upper Hessenberg form H = Qᵀ A Q (xGEHD2), Q accumulated explicitly (xORGHR);
  *   3. Francis implicit double-shift QR on H to real Schur form T = Zᵀ A Z, with 1×1 and standardized 2×2 diagonal
  *      blocks [[a, b], [c, a]], bc < 0, for complex-conjugate pairs (xLAHQR + xLANV2);
@@ -32,8 +33,9 @@ export interface EigGeneralOptions {
   /** Also compute left eigenvectors W with Wᴴ V = I (default false; implies `vectors`). */
   left?: boolean;
   /**
-   * Balance A by a diagonal similarity before the reduction (default true, as LAPACK's xGEEV does). Turning it off
-   * can help the rare matrix whose balancing is harmful (Watkins 2006); residuals are small either way.
+   * Balance A by a diagonal similarity before the reduction (default true, as LAPACK's xGEEV does). When balancing
+   * changed A and vectors are computed, the residuals are verified and the computation is redone unbalanced if
+   * balancing spoiled them (see {@link eigGeneral}); `false` skips balancing outright.
    */
   balance?: boolean;
   /** Estimate cond(V) = ‖V‖₂‖V⁻¹‖₂ when vectors are computed (default true; costs one LU of V). */
@@ -67,8 +69,6 @@ const EPS = Number.EPSILON; // 2⁻⁵², LAPACK's ulp = eps·base
 const SAFMIN = 2 ** -1022;
 /** Relative tolerance under which two real parts count as equal when ordering eigenvalues. */
 const ORDER_RTOL = 1e-12;
-/** Rescale a back-substitution vector when an entry exceeds this, so that the solve cannot overflow. */
-const BIG = 2 ** 500;
 
 /**
  * Eigenvalues and (optionally) right and left eigenvectors of a general real or complex square matrix.
@@ -77,6 +77,11 @@ const BIG = 2 ** 500;
  * double-shift QR to real Schur form with standardized 2×2 blocks, back substitution for the eigenvectors of the
  * quasi-triangular factor, back transformation (EISPACK hqr2 / LAPACK dgeev). Complex A: the same with complex
  * Householder reflectors and a complex single-shift Wilkinson QR iteration to triangular Schur form (zgeev).
+ * A matrix whose largest entry lies outside [2⁻⁴⁶⁰, 2⁴⁶⁰] is first scaled by an exact power of two (xGEEV's
+ * dlascl). Balancing is not backward stable in the norm of A (row-graded and nearly reducible matrices are the
+ * known failures: Watkins 2006), so whenever it changed A and vectors are wanted, ‖A v − λ v‖ ≤ 32·n·ε·‖A‖ is
+ * checked for every pair (one O(n³) product, ~10 % of the total) and the whole computation is redone unbalanced if
+ * any pair fails; values-only calls keep the balanced eigenvalues.
  * Left eigenvectors: W = V⁻ᴴ, the rows of V⁻¹ conjugated, through an LU solve with Vᴴ (so Wᴴ V = I to working
  * accuracy relative to cond(V)). cond(V): power iteration on VᴴV for ‖V‖₂ and on (VVᴴ)⁻¹ for ‖V⁻¹‖₂ through the same
  * LU factors, at most 30 steps each, stopped at relative change < 1e-4.
@@ -104,7 +109,7 @@ const BIG = 2 ** 500;
  * // Rotation by 90°: eigenvalues −i, +i.
  * const r = eigGeneral(new Float64Array([0, -1, 1, 0]), null, 2);
  * // r.valuesRe ≈ [0, 0], r.valuesIm ≈ [-1, 1]
- * // r.vectorsRe / r.vectorsIm: columns (1, i)/√2 → phase-fixed to (1/√2, i/√2) and its conjugate
+ * // r.vectorsRe / r.vectorsIm: (1, i)/√2 for −i and (1, −i)/√2 for +i (entry 0 real positive by the phase rule)
  * ```
  */
 export function eigGeneral(
@@ -152,17 +157,22 @@ export function eigGeneral(
     if (complex) anrm = Math.max(anrm, Math.abs(Aim![k]!));
   }
   let scale = 1;
-  if (anrm > 0 && (anrm < 2 ** -460 || anrm > 2 ** 460)) scale = 2 ** -Math.round(Math.log2(anrm));
+  if (anrm > 0 && (anrm < 2 ** -460 || anrm > 2 ** 460)) {
+    scale = 2 ** Math.max(-1000, Math.min(1000, -Math.round(Math.log2(anrm))));
+  }
 
   const wr = new Float64Array(n);
   const wi = new Float64Array(n);
   let Vr: Float64Array | null = null;
   let Vi: Float64Array | null = null;
   let info: number;
+  let rejected = false;
   if (!complex) {
     const h = Float64Array.from(Are.subarray(0, nn));
     if (scale !== 1) for (let k = 0; k < nn; k++) h[k]! *= scale;
-    const d = balance ? balanceReal(h, n) : null;
+    const a0 = balance ? Float64Array.from(h) : null;
+    let d = balance ? balanceReal(h, n) : null;
+    if (d !== null && d.every((x) => x === 1)) d = null;
     const tau = new Float64Array(Math.max(n - 1, 0));
     hessenbergReal(h, n, tau);
     const z = wantV ? formQReal(h, n, tau) : null;
@@ -189,7 +199,10 @@ export function eigGeneral(
           j++;
         }
       }
-      if (d !== null) scaleRows(Vr, Vi, d, n);
+      if (d !== null) {
+        unbalanceVectors(Vr, Vi, d, n);
+        rejected = !residualsSmall(a0!, null, n, Vr, Vi, wr, wi);
+      }
     }
   } else {
     const hr = Float64Array.from(Are.subarray(0, nn));
@@ -200,7 +213,9 @@ export function eigGeneral(
         hi[k]! *= scale;
       }
     }
-    const d = balance ? balanceComplex(hr, hi, n) : null;
+    const a0 = balance ? [Float64Array.from(hr), Float64Array.from(hi)] : null;
+    let d = balance ? balanceComplex(hr, hi, n) : null;
+    if (d !== null && d.every((x) => x === 1)) d = null;
     const taur = new Float64Array(Math.max(n - 1, 0));
     const taui = new Float64Array(Math.max(n - 1, 0));
     hessenbergComplex(hr, hi, n, taur, taui);
@@ -211,9 +226,13 @@ export function eigGeneral(
       eigenvectorsComplexSchur(hr, hi, zq[0], zq[1], n);
       Vr = zq[0];
       Vi = zq[1];
-      if (d !== null) scaleRows(Vr, Vi, d, n);
+      if (d !== null) {
+        unbalanceVectors(Vr, Vi, d, n);
+        rejected = !residualsSmall(a0![0]!, a0![1]!, n, Vr, Vi, wr, wi);
+      }
     }
   }
+  if (rejected) return eigGeneral(Are, Aim, n, { ...opts, balance: false });
 
   if (scale !== 1) {
     for (let k = 0; k < n; k++) {
@@ -509,14 +528,85 @@ function balanceImpl(ar: Float64Array, ai: Float64Array | null, n: number): Floa
   return d;
 }
 
-function scaleRows(vr: Float64Array, vi: Float64Array, d: Float64Array, n: number): void {
+/**
+ * Undo the balancing on column-major eigenvectors, v ← D v_B, and normalize the columns. Each column is first
+ * scaled to max-modulus 1: the back substitution may leave entries near 2¹⁰⁰⁰ and D spans up to 2^±970.
+ */
+function unbalanceVectors(vr: Float64Array, vi: Float64Array, d: Float64Array, n: number): void {
   for (let j = 0; j < n; j++) {
     const o = j * n;
+    let m = 0;
+    for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(vr[o + i]!), Math.abs(vi[o + i]!));
+    const cs = m > 0 && Number.isFinite(m) ? 1 / m : 1;
     for (let i = 0; i < n; i++) {
-      vr[o + i]! *= d[i]!;
-      vi[o + i]! *= d[i]!;
+      vr[o + i] = vr[o + i]! * cs * d[i]!;
+      vi[o + i] = vi[o + i]! * cs * d[i]!;
     }
+    normalizeColumn(vr, vi, o, n);
   }
+}
+
+/**
+ * Whether every pair satisfies ‖A v − λ v‖₂ ≤ 32·n·ε·c(A)·‖v‖₂, c(A) the largest column 2-norm of A (≤ ‖A‖₂).
+ *
+ * Balancing is not backward stable in the norm of A: the Schur vectors give B v_B − λ v_B = r_B, small relative to
+ * ‖B‖, but A v − λ v = D r_B, and D can amplify the rounding error in a component by its whole range — for a
+ * row-graded diag(g)·R, or for nearly reducible matrices whose factors span hundreds of binades (Watkins 2006, "A
+ * case where balancing is harmful"). So whenever balancing changed A, this O(n³) check (≈ 8% of the decomposition)
+ * verifies the residuals, and the caller falls back to the unbalanced computation, which is normwise backward stable.
+ */
+function residualsSmall(
+  ar: Float64Array,
+  ai: Float64Array | null,
+  n: number,
+  vr: Float64Array,
+  vi: Float64Array,
+  wr: Float64Array,
+  wi: Float64Array,
+): boolean {
+  let cmax = 0;
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += ar[i * n + j]! ** 2 + (ai === null ? 0 : ai[i * n + j]! ** 2);
+    cmax = Math.max(cmax, Math.sqrt(s));
+  }
+  const tol = 32 * n * EPS * cmax;
+  for (let k = 0; k < n; k++) {
+    const o = k * n;
+    const lr = wr[k]!;
+    const li = wi[k]!;
+    let r2 = 0;
+    let v2 = 0;
+    for (let i = 0; i < n; i++) {
+      const row = i * n;
+      let sr = 0;
+      let si = 0;
+      if (ai === null) {
+        for (let j = 0; j < n; j++) {
+          const a = ar[row + j]!;
+          sr += a * vr[o + j]!;
+          si += a * vi[o + j]!;
+        }
+      } else {
+        for (let j = 0; j < n; j++) {
+          const a = ar[row + j]!;
+          const b = ai[row + j]!;
+          const xr = vr[o + j]!;
+          const xi = vi[o + j]!;
+          sr += a * xr - b * xi;
+          si += a * xi + b * xr;
+        }
+      }
+      const xr = vr[o + i]!;
+      const xi = vi[o + i]!;
+      sr -= lr * xr - li * xi;
+      si -= lr * xi + li * xr;
+      r2 += sr * sr + si * si;
+      v2 += xr * xr + xi * xi;
+    }
+    if (!(Math.sqrt(r2) <= tol * Math.sqrt(v2))) return false;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -531,12 +621,20 @@ function hessenbergReal(a: Float64Array, n: number, tau: Float64Array): void {
   const w = new Float64Array(n);
   for (let k = 0; k + 2 < n; k++) {
     // Reflector for x = A[k+1.., k].
-    const alpha = a[(k + 1) * n + k]!;
+    let alpha = a[(k + 1) * n + k]!;
     let scale = 0;
     for (let i = k + 2; i < n; i++) scale = Math.max(scale, Math.abs(a[i * n + k]!));
     if (scale === 0) {
       tau[k] = 0;
       continue;
+    }
+    // A column of (near-)subnormal numbers is first scaled up by an exact power of two, or β and 1/(α − β) lose
+    // their accuracy and the reflector its orthogonality (xLARFG's safmin loop).
+    const up = tinyScale(Math.max(scale, Math.abs(alpha)));
+    if (up !== 1) {
+      for (let i = k + 2; i < n; i++) a[i * n + k]! *= up;
+      alpha *= up;
+      scale *= up;
     }
     let ss = 0;
     for (let i = k + 2; i < n; i++) {
@@ -548,7 +646,7 @@ function hessenbergReal(a: Float64Array, n: number, tau: Float64Array): void {
     const t = (beta - alpha) / beta;
     const sc = 1 / (alpha - beta);
     for (let i = k + 2; i < n; i++) a[i * n + k]! *= sc;
-    a[(k + 1) * n + k] = beta;
+    a[(k + 1) * n + k] = beta / up;
     tau[k] = t;
     // Left: A[k+1.., k+1..] ← (I − τ v vᵀ) A[k+1.., k+1..]; w = vᵀ A accumulated row by row.
     const r0 = (k + 1) * n;
@@ -618,14 +716,24 @@ function hessenbergComplex(ar: Float64Array, ai: Float64Array, n: number, taur: 
   const wi = new Float64Array(n);
   for (let k = 0; k + 2 < n; k++) {
     const p = (k + 1) * n + k;
-    const alr = ar[p]!;
-    const ali = ai[p]!;
+    let alr = ar[p]!;
+    let ali = ai[p]!;
     let scale = 0;
     for (let i = k + 2; i < n; i++) scale = Math.max(scale, Math.abs(ar[i * n + k]!), Math.abs(ai[i * n + k]!));
     if (scale === 0 && ali === 0) {
       taur[k] = 0;
       taui[k] = 0;
       continue;
+    }
+    const up = tinyScale(Math.max(scale, Math.abs(alr), Math.abs(ali)));
+    if (up !== 1) {
+      for (let i = k + 2; i < n; i++) {
+        ar[i * n + k]! *= up;
+        ai[i * n + k]! *= up;
+      }
+      alr *= up;
+      ali *= up;
+      scale *= up;
     }
     let ss = 0;
     if (scale > 0) {
@@ -647,7 +755,7 @@ function hessenbergComplex(ar: Float64Array, ai: Float64Array, n: number, taur: 
       ar[i * n + k] = x * sr - y * si;
       ai[i * n + k] = x * si + y * sr;
     }
-    ar[p] = beta;
+    ar[p] = beta / up;
     ai[p] = 0;
     taur[k] = tr;
     taui[k] = ti;
@@ -928,11 +1036,14 @@ function schurReal(
         let beta = x0;
         const xn = nr === 3 ? hypot2(x1, x2) : Math.abs(x1);
         if (xn !== 0) {
-          beta = -(x0 >= 0 ? 1 : -1) * hypot2(x0, xn);
-          t1 = (beta - x0) / beta;
-          const sc = 1 / (x0 - beta);
-          u2 = x1 * sc;
-          u3 = x2 * sc;
+          const up = tinyScale(Math.max(xn, Math.abs(x0)));
+          const y0 = x0 * up;
+          const b = -(y0 >= 0 ? 1 : -1) * hypot2(y0, xn * up);
+          t1 = (b - y0) / b;
+          const sc = 1 / (y0 - b);
+          u2 = x1 * up * sc;
+          u3 = x2 * up * sc;
+          beta = b / up;
         }
         if (k2 > m) {
           h[k2 * n + k2 - 1] = beta;
@@ -1105,8 +1216,21 @@ function standardize2x2(a: number, b: number, c: number, d: number): Standard2x2
       b = b - c;
       c = 0;
     } else {
-      // Complex or nearly equal real eigenvalues: make the diagonal entries equal.
-      const sigma = b + c;
+      // Complex or nearly equal real eigenvalues: make the diagonal entries equal. σ and a − d are first brought
+      // into [2⁻⁴⁸⁵, 2⁴⁸⁵] together (LAPACK 3.10's fix): with a − d subnormal, p = (a − d)/2 would underflow to 0
+      // while τ does not, and the rotation would lose its orthogonality.
+      let sigma = b + c;
+      for (let count = 0; count < 20; count++) {
+        const sc = Math.max(Math.abs(temp), Math.abs(sigma));
+        if (sc >= 2 ** 485) {
+          sigma *= 2 ** -485;
+          temp *= 2 ** -485;
+        } else if (sc <= 2 ** -485) {
+          sigma *= 2 ** 485;
+          temp *= 2 ** 485;
+        } else break;
+      }
+      p = 0.5 * temp;
       const tau = hypot2(sigma, temp);
       cs = Math.sqrt(0.5 * (1 + Math.abs(sigma) / tau));
       sn = -(p / (tau * cs)) * sign(sigma);
@@ -1169,6 +1293,7 @@ function standardize2x2(a: number, b: number, c: number, d: number): Standard2x2
  */
 function eigenvectorsRealSchur(t: Float64Array, z: Float64Array, wr: Float64Array, wi: Float64Array, n: number): void {
   const smlnum = SAFMIN * (n / EPS);
+  const xmax = backSubstitutionBound(t, null, n);
   const xr = new Float64Array(n);
   const xi = new Float64Array(n);
   const ur = new Float64Array(n);
@@ -1187,22 +1312,33 @@ function eigenvectorsRealSchur(t: Float64Array, z: Float64Array, wr: Float64Arra
           // 2×2 diagonal block at rows j−1, j.
           const r1 = -dotRow(t, (j - 1) * n, xr, j + 1, ki);
           const r2 = -dotRow(t, j * n, xr, j + 1, ki);
-          const s = solve2x2(
-            t[(j - 1) * n + j - 1]! - lam, 0, t[(j - 1) * n + j]!, 0,
-            t[j * n + j - 1]!, 0, t[j * n + j]! - lam, 0,
-            r1, 0, r2, 0, smin,
-          );
+          const blk = [t[(j - 1) * n + j - 1]! - lam, 0, t[(j - 1) * n + j]!, 0, t[j * n + j - 1]!, 0, t[j * n + j]! - lam, 0] as const;
+          let s = solve2x2(...blk, r1, 0, r2, 0, smin);
+          const m = Math.max(Math.abs(s[0]), Math.abs(s[2]));
+          if (!(m <= xmax)) {
+            const ra = Math.max(Math.abs(r1), Math.abs(r2));
+            s = solve2x2(...blk, r1 / ra, 0, r2 / ra, 0, smin);
+            const my = Math.max(Math.abs(s[0]), Math.abs(s[2]));
+            scaleVec(xr, null, j + 1, ki, xmax / my / ra);
+            s = [s[0] * (xmax / my), 0, s[2] * (xmax / my), 0];
+          }
           xr[j - 1] = s[0];
           xr[j] = s[2];
-          const m = Math.max(Math.abs(s[0]), Math.abs(s[2]));
-          if (m > BIG) scaleVec(xr, null, j - 1, ki, 1 / m);
           j -= 2;
         } else {
           let dd = t[j * n + j]! - lam;
           if (Math.abs(dd) < smin) dd = smin;
-          const v = -dotRow(t, j * n, xr, j + 1, ki) / dd;
+          const rhs = -dotRow(t, j * n, xr, j + 1, ki);
+          let v = rhs / dd;
+          if (!(Math.abs(v) <= xmax)) {
+            // Scale x[j+1..ki] (and so rhs) down so that x_j lands at xmax instead of overflowing.
+            const ra = Math.abs(rhs);
+            const y = rhs / ra / dd;
+            const my = Math.abs(y);
+            scaleVec(xr, null, j + 1, ki, xmax / my / ra);
+            v = y * (xmax / my);
+          }
           xr[j] = v;
-          if (Math.abs(v) > BIG) scaleVec(xr, null, j, ki, 1 / Math.abs(v));
           j -= 1;
         }
       }
@@ -1241,17 +1377,21 @@ function eigenvectorsRealSchur(t: Float64Array, z: Float64Array, wr: Float64Arra
           const r1i = -dotRow(t, (j - 1) * n, xi, j + 1, ki);
           const r2r = -dotRow(t, j * n, xr, j + 1, ki);
           const r2i = -dotRow(t, j * n, xi, j + 1, ki);
-          const s = solve2x2(
-            t[(j - 1) * n + j - 1]! - lr, -li, t[(j - 1) * n + j]!, 0,
-            t[j * n + j - 1]!, 0, t[j * n + j]! - lr, -li,
-            r1r, r1i, r2r, r2i, smin,
-          );
+          const blk = [t[(j - 1) * n + j - 1]! - lr, -li, t[(j - 1) * n + j]!, 0, t[j * n + j - 1]!, 0, t[j * n + j]! - lr, -li] as const;
+          let s = solve2x2(...blk, r1r, r1i, r2r, r2i, smin);
+          const m = Math.max(Math.abs(s[0]), Math.abs(s[1]), Math.abs(s[2]), Math.abs(s[3]));
+          if (!(m <= xmax)) {
+            const ra = Math.max(Math.abs(r1r), Math.abs(r1i), Math.abs(r2r), Math.abs(r2i));
+            s = solve2x2(...blk, r1r / ra, r1i / ra, r2r / ra, r2i / ra, smin);
+            const my = Math.max(Math.abs(s[0]), Math.abs(s[1]), Math.abs(s[2]), Math.abs(s[3]));
+            scaleVec(xr, xi, j + 1, ki, xmax / my / ra);
+            const f = xmax / my;
+            s = [s[0] * f, s[1] * f, s[2] * f, s[3] * f];
+          }
           xr[j - 1] = s[0];
           xi[j - 1] = s[1];
           xr[j] = s[2];
           xi[j] = s[3];
-          const m = Math.max(Math.abs(s[0]), Math.abs(s[1]), Math.abs(s[2]), Math.abs(s[3]));
-          if (m > BIG) scaleVec(xr, xi, j - 1, ki, 1 / m);
           j -= 2;
         } else {
           let dr = t[j * n + j]! - lr;
@@ -1262,11 +1402,17 @@ function eigenvectorsRealSchur(t: Float64Array, z: Float64Array, wr: Float64Arra
           }
           const sr = -dotRow(t, j * n, xr, j + 1, ki);
           const si = -dotRow(t, j * n, xi, j + 1, ki);
-          const [qr, qi] = cdiv(sr, si, dr, di);
+          let [qr, qi] = cdiv(sr, si, dr, di);
+          if (!(Math.max(Math.abs(qr), Math.abs(qi)) <= xmax)) {
+            const ra = Math.max(Math.abs(sr), Math.abs(si));
+            [qr, qi] = cdiv(sr / ra, si / ra, dr, di);
+            const my = Math.max(Math.abs(qr), Math.abs(qi));
+            scaleVec(xr, xi, j + 1, ki, xmax / my / ra);
+            qr *= xmax / my;
+            qi *= xmax / my;
+          }
           xr[j] = qr;
           xi[j] = qi;
-          const m = Math.max(Math.abs(qr), Math.abs(qi));
-          if (m > BIG) scaleVec(xr, xi, j, ki, 1 / m);
           j -= 1;
         }
       }
@@ -1284,6 +1430,22 @@ function eigenvectorsRealSchur(t: Float64Array, z: Float64Array, wr: Float64Arra
       ki -= 2;
     }
   }
+}
+
+/**
+ * Largest magnitude allowed for an entry of a back-substitution vector: with |x_m| ≤ xmax, every dot product
+ * Σ T_jm x_m and every back-transformed entry Σ Z_rm x_m (|Z_rm| ≤ 1) stays below 2¹⁰²⁰. An entry that would exceed
+ * it (a zero pivot replaced by smin divides by ~ε·|λ| or ~1e-292) triggers a rescaling of the partial vector instead
+ * of an overflow (the role of xLATRS's scale factor in xTREVC).
+ */
+function backSubstitutionBound(tr: Float64Array, ti: Float64Array | null, n: number): number {
+  let tau = 1;
+  for (let i = 0; i < n; i++) {
+    for (let j = Math.max(i - 1, 0); j < n; j++) {
+      tau = Math.max(tau, Math.abs(tr[i * n + j]!) + (ti === null ? 0 : Math.abs(ti[i * n + j]!)));
+    }
+  }
+  return 2 ** 1020 / (n * tau);
 }
 
 /** Σ_{m=from}^{to} t[row + m]·x[m]. */
@@ -1581,6 +1743,7 @@ function givens(ar: number, ai: number, br: number, bi: number): [number, number
 /** Overwrite (zr, zi) (column-major) with the eigenvectors Z·x, T x = T_kk x solved by back substitution. */
 function eigenvectorsComplexSchur(tr: Float64Array, ti: Float64Array, zr: Float64Array, zi: Float64Array, n: number): void {
   const smlnum = SAFMIN * (n / EPS);
+  const xmax = backSubstitutionBound(tr, ti, n);
   const xr = new Float64Array(n);
   const xi = new Float64Array(n);
   const ur = new Float64Array(n);
@@ -1610,11 +1773,17 @@ function eigenvectorsComplexSchur(tr: Float64Array, ti: Float64Array, zr: Float6
         dr = smin;
         di = 0;
       }
-      const [qr, qi] = cdiv(-sr, -si, dr, di);
+      let [qr, qi] = cdiv(-sr, -si, dr, di);
+      if (!(Math.max(Math.abs(qr), Math.abs(qi)) <= xmax)) {
+        const ra = Math.max(Math.abs(sr), Math.abs(si));
+        [qr, qi] = cdiv(-sr / ra, -si / ra, dr, di);
+        const my = Math.max(Math.abs(qr), Math.abs(qi));
+        scaleVec(xr, xi, j + 1, k, xmax / my / ra);
+        qr *= xmax / my;
+        qi *= xmax / my;
+      }
       xr[j] = qr;
       xi[j] = qi;
-      const mx = Math.max(Math.abs(qr), Math.abs(qi));
-      if (mx > BIG) scaleVec(xr, xi, j, k, 1 / mx);
     }
     ur.fill(0);
     ui.fill(0);
@@ -1638,6 +1807,15 @@ function eigenvectorsComplexSchur(tr: Float64Array, ti: Float64Array, zr: Float6
 // ---------------------------------------------------------------------------------------------------------------
 // Small complex helpers
 // ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Exact power-of-two factor that lifts a magnitude below 2⁻⁶⁰⁰ to about 1 (1 otherwise): Householder vectors built
+ * from (near-)subnormal entries keep their orthogonality (xLARFG rescales by 1/safmin for the same reason).
+ */
+function tinyScale(m: number): number {
+  if (m >= 2 ** -600 || m === 0) return 1;
+  return 2 ** Math.min(1000, -Math.floor(Math.log2(m)));
+}
 
 /** √(x² + y²) without the cost of Math.hypot, rescaling only when the squares would overflow or underflow. */
 function hypot2(x: number, y: number): number {
@@ -1676,6 +1854,15 @@ function cinv(r: number, s: number): [number, number] {
 function csqrt(x: number, y: number): [number, number] {
   if (x === 0 && y === 0) return [0, 0];
   const m = hypot2(x, y);
+  // Rescale by an even power of two when (m ± x)/2 could underflow (subnormal input) or m overflow.
+  if (m < 2 ** -600) {
+    const [a, b] = csqrt(x * 2 ** 600, y * 2 ** 600);
+    return [a * 2 ** -300, b * 2 ** -300];
+  }
+  if (m > 2 ** 600) {
+    const [a, b] = csqrt(x * 2 ** -600, y * 2 ** -600);
+    return [a * 2 ** 300, b * 2 ** 300];
+  }
   if (x >= 0) {
     const t = Math.sqrt(0.5 * (m + x));
     return [t, y / (2 * t)];

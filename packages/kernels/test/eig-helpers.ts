@@ -205,16 +205,30 @@ export function phaseViolations(r: EigLike, n: number): number[] {
   return bad;
 }
 
-/** True when the values are ordered by real part (ties within rtol·max|λ|), then imaginary part. */
+/**
+ * True when the values follow DESIGN.md's order: by real part, then imaginary part, where real parts closer than
+ * rtol·max|λ| count as equal. "Closer than" is taken transitively (a chain of close real parts forms one group, as
+ * the degeneracy clusters do), so the check rebuilds the groups from the multiset of values and compares sequences.
+ */
 export function isOrdered(re: Float64Array, im: Float64Array, rtol = 1e-12): boolean {
+  const n = re.length;
   let scale = 0;
-  for (let k = 0; k < re.length; k++) scale = Math.max(scale, Math.hypot(re[k]!, im[k]!));
-  for (let k = 1; k < re.length; k++) {
-    const dre = re[k]! - re[k - 1]!;
-    if (dre < -rtol * scale) return false;
-    if (Math.abs(dre) <= rtol * scale && im[k]! < im[k - 1]!) return false;
+  for (let k = 0; k < n; k++) scale = Math.max(scale, Math.hypot(re[k]!, im[k]!));
+  const tol = rtol * scale;
+  const byRe = Array.from({ length: n }, (_, k) => k).sort((a, b) => re[a]! - re[b]! || im[a]! - im[b]!);
+  const expected: number[] = [];
+  let group: number[] = [];
+  const flush = (): void => {
+    group.sort((a, b) => im[a]! - im[b]! || re[a]! - re[b]!);
+    expected.push(...group);
+    group = [];
+  };
+  for (let t = 0; t < n; t++) {
+    if (t > 0 && re[byRe[t]!]! - re[byRe[t - 1]!]! > tol) flush();
+    group.push(byRe[t]!);
   }
-  return true;
+  flush();
+  return expected.every((k, t) => re[k] === re[t] && im[k] === im[t]);
 }
 
 /**

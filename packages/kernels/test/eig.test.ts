@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { eigGeneral, type EigGeneralResult } from '../src/eig.js';
@@ -189,6 +190,51 @@ describe('eigGeneral on real matrices', () => {
     expect(spectrumDistance(rg.valuesRe, rg.valuesIm, rr.valuesRe, rr.valuesIm)).toBeLessThan(1e-12);
   });
 
+  it('keeps the residual contract on row-graded matrices, where balancing alone would not', () => {
+    // diag(g)·R: balancing's D amplifies the rounding error of the balanced problem by up to max(d)/min(d); the
+    // solver checks the residuals whenever balancing changed A and falls back to the unbalanced reduction.
+    for (const n of [5, 20, 60]) {
+      const R = randomMatrix(n, 600 + n);
+      const A = R.map((v, k) => v * 10 ** ((12 * Math.floor(k / n)) / (n - 1) - 6));
+      const r = eigGeneral(A, null, n);
+      expectBackwardStable(A, null, n, r);
+      const u = eigGeneral(A, null, n, { balance: false });
+      expect(spectrumDistance(r.valuesRe, r.valuesIm, u.valuesRe, u.valuesIm)).toBeLessThan(1e-9 * normLowerBound(A, null, n));
+    }
+  });
+
+  it('survives subnormal and nearly reducible inputs (regressions found by the property test)', () => {
+    // 1. A column of subnormals: the Householder vector must be built from rescaled entries.
+    const n = 8;
+    const A1 = new Float64Array(n * n);
+    A1[2 * n + 7] = 1;
+    A1[4 * n + 2] = -4.328436277737982e-161;
+    A1[4 * n + 5] = -1;
+    A1[5 * n + 4] = 1;
+    A1[7 * n + 5] = 5e-324;
+    // 2. The same shape, scaled by 2¹⁶, with a subnormal diagonal difference in a 2×2 block (xLANV2's underflow) and
+    //    balancing factors spanning 2³⁶² (harmful balancing).
+    const A2 = new Float64Array(n * n);
+    A2[2 * n + 7] = 65536;
+    A2[4 * n + 0] = 65536;
+    A2[4 * n + 2] = -2.3982662730447827e-167 * 65536;
+    A2[4 * n + 5] = -65536;
+    A2[4 * n + 7] = -2e-323 * 65536;
+    A2[5 * n + 4] = 65536;
+    A2[7 * n + 0] = -0.0000019073486328125004 * 65536;
+    for (const A of [A1, A2]) {
+      const r = eigGeneral(A, null, n, { left: true });
+      expectBackwardStable(A, null, n, r);
+      const s = A === A1 ? 1 : 65536;
+      expect(spectrumDistance(r.valuesRe, r.valuesIm, [0, 0, 0, 0, 0, 0, 0, 0], [-s, 0, 0, 0, 0, 0, 0, s])).toBeLessThan(1e-12 * s);
+    }
+    // 3. A complex 2×2 whose Wilkinson shift takes the square root of a subnormal.
+    const r3 = eigGeneral(new Float64Array([-0.25, 0, 0, 0]), new Float64Array([0, 3.75e-324, 0.25, 0]), 2);
+    expectBackwardStable(new Float64Array([-0.25, 0, 0, 0]), new Float64Array([0, 3.75e-324, 0.25, 0]), 2, r3);
+    expect(r3.valuesRe[0]).toBeCloseTo(-0.25, 15);
+    expect(r3.valuesRe[1]).toBeCloseTo(0, 15);
+  });
+
   it('reports a large cond(V) for a nearly defective matrix', () => {
     const delta = 1e-14;
     const A = new Float64Array([1, 1, delta, 1]); // eigenvalues 1 ± 1e-7, eigenvectors (1, ±1e-7)
@@ -213,6 +259,24 @@ describe('eigGeneral on real matrices', () => {
     for (let k = 0; k < n; k++) expect(r.valuesRe[k]).toBe(2);
     expect(r.cond!).toBeGreaterThan(1e10);
     for (const x of r.vectorsRe!) expect(Number.isFinite(x)).toBe(true);
+  });
+
+  it('keeps eigenvectors finite on a sparse nilpotent matrix, where replaced zero pivots would overflow', () => {
+    // Found by a randomized sweep: all nine eigenvalues are 0 and the chains of zero pivots, each replaced by
+    // ~1e-292, overflowed the back substitution before it rescaled partial vectors.
+    const n = 9;
+    const A = new Float64Array(n * n);
+    const entries: Array<[number, number, number]> = [
+      [0, 2, 0.5344702783040702], [0, 8, -0.34647414553910494], [1, 2, -0.0676481332629919],
+      [2, 3, 0.6084745498374104], [4, 0, -0.14727123081684113], [5, 1, 0.8312414949759841],
+      [6, 0, 0.7356538195163012], [7, 4, 0.44950548373162746], [8, 5, 0.8153387000784278],
+    ];
+    for (const [i, j, v] of entries) A[i * n + j] = v;
+    const r = eigGeneral(A, null, n, { left: true });
+    expectBackwardStable(A, null, n, r);
+    for (const x of r.vectorsRe!) expect(Number.isFinite(x)).toBe(true);
+    for (const x of r.vectorsIm!) expect(Number.isFinite(x)).toBe(true);
+    expect(r.cond).toBe(Infinity);
   });
 
   it('handles a perturbed Jordan block (eigenvalues on a circle of radius ε^(1/n))', () => {
@@ -386,6 +450,39 @@ describe('eigGeneral on real matrices', () => {
   it('rejects arrays that are too short for n', () => {
     expect(() => eigGeneral(new Float64Array(3), null, 2)).toThrow(RangeError);
     expect(() => eigGeneral(new Float64Array(4), new Float64Array(3), 2)).toThrow(RangeError);
+  });
+});
+
+describe('eigGeneral on random structured matrices (fast-check, fixed seed)', () => {
+  // Small integer and sparse entries produce exactly repeated, defective and zero eigenvalues — the cases where
+  // deflation, the 2×2 standardization and the zero-pivot handling of the back substitution are exercised.
+  const entry = fc.oneof(
+    fc.integer({ min: -2, max: 2 }),
+    fc.constant(0),
+    fc.double({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true }),
+  );
+  const square = fc.integer({ min: 1, max: 9 }).chain((n) =>
+    fc.tuple(
+      fc.constant(n),
+      fc.array(entry, { minLength: n * n, maxLength: n * n }),
+      fc.option(fc.array(entry, { minLength: n * n, maxLength: n * n }), { freq: 3 }),
+      fc.integer({ min: -30, max: 30 }),
+    ),
+  );
+
+  it('meets the residual, norm, phase and ordering contracts and Wᴴ V = I', () => {
+    fc.assert(
+      fc.property(square, ([n, re, im, e]) => {
+        const A = Float64Array.from(re, (v) => v * 2 ** e);
+        const Ai = im === null ? null : Float64Array.from(im, (v) => v * 2 ** e);
+        const r = eigGeneral(A, Ai, n, { left: true });
+        expectBackwardStable(A, Ai, n, r);
+        for (const x of r.vectorsRe!) expect(Number.isFinite(x)).toBe(true);
+        expect(r.cond! >= 1).toBe(true);
+        if (r.cond! < 1e6) expect(biorthogonalityError(r, n)).toBeLessThan(1000 * n * EPS * r.cond!);
+      }),
+      { seed: 20240607, numRuns: 300 },
+    );
   });
 });
 
