@@ -7,7 +7,7 @@
 import { AnomalyError, RuleError, ShapeError } from './errors.js';
 import { Tensor, asTensor, isTensorLike, sameShape, zeros, type TensorLike } from './tensor.js';
 import { NoTangent, ZeroTangent, Thunk, isZeroTangent, type NoTangentType, type Tangent, type ZeroTangentType } from './tangents.js';
-import { ForwardTracer, Level, ReverseTracer, Tracer, anomalyModeOn, live } from './trace.js';
+import { ForwardTracer, Level, ReverseTracer, Tracer, anomalyModeOn, currentPullback, inPullback, live } from './trace.js';
 import { projectCotangent } from './project.js';
 import { addTangents } from './accumulate.js';
 
@@ -243,7 +243,7 @@ export function backward(level: Level, cot: Map<number, Tangent>): void {
     const entry = tape[e]!;
     const { value: ybar, any } = outputCotangent(entry.output, cot);
     if (!any) continue;
-    const cts = entry.pullback(ybar as never);
+    const cts = inPullback(entry.name, () => entry.pullback(ybar as never));
     if (!Array.isArray(cts) || cts.length !== entry.inputIds.length) {
       throw new RuleError(
         `${entry.name}: pullback returned ${Array.isArray(cts) ? cts.length : typeof cts} cotangents, expected exactly ${entry.inputIds.length} (one per argument, none for the function itself)`,
@@ -291,12 +291,16 @@ function allFinite(x: unknown): boolean {
 
 function checkAnomaly(name: string, phase: 'forward' | 'pullback' | 'pushforward', inputs: unknown, output: unknown): void {
   if (allFinite(inputs) && !allFinite(output)) {
-    const what = phase === 'forward' ? 'output' : phase === 'pullback' ? 'cotangent' : 'tangent';
+    // An op that fails while some rule's pullback runs is part of that pullback: blame the rule.
+    const outer = phase === 'forward' ? currentPullback() : undefined;
+    const culprit = outer ?? name;
+    const culpritPhase = outer ? 'pullback' : phase;
+    const what = culpritPhase === 'forward' ? 'output' : culpritPhase === 'pullback' ? 'cotangent' : 'tangent';
     throw new AnomalyError(
-      `detectAnomaly: ${name} turned finite inputs into a non-finite ${what} (in its ${phase === 'forward' ? 'primal' : phase}); ` +
-        'check the rule and its inputs (a degenerate spectrum? a division by zero?)',
-      name,
-      phase,
+      `detectAnomaly: ${culprit} turned finite inputs into a non-finite ${what} (in its ${culpritPhase === 'forward' ? 'primal' : culpritPhase}` +
+        `${outer ? `, at its call of ${name}` : ''}); check the rule and its inputs (a degenerate spectrum? a division by zero?)`,
+      culprit,
+      culpritPhase,
     );
   }
 }

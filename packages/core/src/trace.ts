@@ -105,6 +105,24 @@ export function anomalyModeOn(): boolean {
   return anomalyMode > 0;
 }
 
+const pullbackContext: string[] = [];
+
+/** The rule whose pullback is running (in anomaly mode), if any: anomalies inside it are blamed on it. */
+export function currentPullback(): string | undefined {
+  return pullbackContext[pullbackContext.length - 1];
+}
+
+/** Runs a pullback of rule `name`, remembering it for anomaly reports. */
+export function inPullback<T>(name: string, fn: () => T): T {
+  if (anomalyMode === 0) return fn();
+  pullbackContext.push(name);
+  try {
+    return fn();
+  } finally {
+    pullbackContext.pop();
+  }
+}
+
 /** Runs `fn` with anomaly detection on (see `detectAnomaly` in transforms). */
 export function withAnomalyMode<T>(fn: () => T): T {
   anomalyMode++;
