@@ -13,8 +13,8 @@ export {
   FALLBACK_RESERVATION,
 } from './backend.js';
 export type { Backend, WasmStatus } from './backend.js';
-export { symEig, symEigTs, type EigOptions, type SymEigResult } from './symeig.js';
-export { hermEig, hermEigTs, type HermEigResult } from './hermeig.js';
+export { symEig, SYMEIG_CROSSOVER, type EigOptions, type SymEigResult } from './symeig.js';
+export { hermEig, type HermEigResult } from './hermeig.js';
 export { findClusters, degeneracyTolerance, type Cluster, type DegeneracyTolerance } from './clusters.js';
 export { fixSignPhase, fixSignPhaseComplex, pivotIndex, pivotIndexComplex, PIVOT_RTOL } from './phase.js';
 export { eigGeneral, type EigGeneralOptions, type EigGeneralResult } from './eig.js';
