@@ -21,7 +21,6 @@ import {
   div,
   epsOf,
   matmul,
-  mul,
   real,
   realDType,
   reshape,
@@ -220,7 +219,9 @@ function constant(shape: readonly number[], dtype: 'float64' | 'float32', fill: 
  * **Numerical notes**: masked entries divide by 1, never by 0, so no Inf·0 appears under `'gauge'`/`'error'`, and
  * their derivative is exactly 0. Under `'nan'` an exact tie gives ±Inf (and NaN once multiplied by 0), by design.
  * The default broadening is ε = (1e-8·max|λ|)² per matrix (floored at the smallest positive double for the zero
- * matrix); the bias on a separated pair is ε/gap² relative.
+ * matrix); the bias on a separated pair is ε/gap² relative. `'broaden'` keeps the in-cluster terms, whose
+ * contribution for an eigenspace-only loss is F_ij times the rounding of the (mathematically symmetric) X_CC — about
+ * ε_mach·‖X‖ amplified by up to 1/(2√ε) at gaps near √ε (≈ 1e-8 relative in float64 with the default ε).
  *
  * **References**: MATH.md, "Symmetric / Hermitian eigh"; Giles (2008), "An extended collection of matrix derivative
  * results for forward and reverse mode AD"; Liao, Liu, Wang & Xiang (2019), "Differentiable programming tensor
