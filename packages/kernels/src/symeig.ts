@@ -57,7 +57,8 @@ export const MAX_ITER_PER_VALUE = 30;
  * @example
  * ```ts
  * const { values, vectors } = symEig(new Float64Array([2, 1, 1, 2]), 2);
- * // values = [1, 3]; vectors (column-major) ≈ [-0.7071, 0.7071, 0.7071, 0.7071]
+ * // values = [1, 3]; vectors (column-major) ≈ [0.7071, -0.7071, 0.7071, 0.7071]
+ * // (both entries of each column tie in magnitude, so the first one is made positive)
  * ```
  */
 export function symEig(A: Float64Array, n: number, opts?: EigOptions): SymEigResult {
@@ -140,7 +141,16 @@ export function symEigTs(A: Float64Array, n: number, opts?: EigOptions): SymEigR
   return { values: d, vectors: wantVectors ? V : null, info };
 }
 
-/** Shared argument check of the eigensolvers (sizes are programming errors, reported as RangeError). */
+/**
+ * Shared argument check of the eigensolvers: n a non-negative integer and A holding at least n² entries (sizes are
+ * programming errors of the caller, reported as RangeError; entries are not inspected).
+ *
+ * @example
+ * ```ts
+ * checkArgs(new Float64Array(4), 2, 'symEig'); // ok
+ * checkArgs(new Float64Array(3), 2, 'symEig'); // RangeError: symEig: A must hold n*n = 4 entries, got 3
+ * ```
+ */
 export function checkArgs(A: Float64Array, n: number, name: string): void {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name}: n must be a non-negative integer, got ${n}`);
   if (A.length < n * n) throw new RangeError(`${name}: A must hold n*n = ${n * n} entries, got ${A.length}`);
@@ -163,7 +173,12 @@ export function checkArgs(A: Float64Array, n: number, name: string): void {
  *
  * @example
  * ```ts
- * // internal: symEigTs calls tred2(V, d, e, n, true) and then tql2(d, e, V, n, n)
+ * // A = [[4, 1, 2], [1, 3, 1], [2, 1, 5]]: its lower triangle, column-major
+ * const V = new Float64Array([4, 1, 2, 0, 3, 1, 0, 0, 5]);
+ * const d = new Float64Array(3);
+ * const e = new Float64Array(3);
+ * tred2(V, d, e, 3, true);
+ * // T = tridiag(e[1..2], d, e[1..2]) and V = Q (orthogonal, column-major) with A = Q T Qᵀ; then tql2(d, e, V, 3, 3)
  * ```
  */
 export function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number, wantVectors: boolean): void {
@@ -388,7 +403,10 @@ function syr2Lower(V: Float64Array, n: number, i: number, u: Float64Array, w: Fl
  *
  * @example
  * ```ts
- * // internal: see tred2
+ * // T = [[2, 1], [1, 2]]: diagonal d, subdiagonal in e[1..n−1]
+ * const d = new Float64Array([2, 2]);
+ * const e = new Float64Array([0, 1]);
+ * tql2(d, e, null, 2, 2); // 0; d holds 1 and 3 (in no particular order until sortEigen)
  * ```
  */
 export function tql2(
@@ -556,7 +574,9 @@ function applyRotations(V: Float64Array, rows: number, cs: Float64Array, sn: Flo
  *
  * @example
  * ```ts
- * // internal: sortEigen(d, V, n, n) after tql2
+ * const d = new Float64Array([3, 1]);
+ * const V = new Float64Array([1, 0, 0, 1]);
+ * sortEigen(d, V, 2, 2); // d = [1, 3], V = [0, 1, 1, 0]
  * ```
  */
 export function sortEigen(d: Float64Array, V: Float64Array | null, n: number, rows: number): void {
@@ -586,7 +606,7 @@ export function sortEigen(d: Float64Array, V: Float64Array | null, n: number, ro
 }
 
 /** √(a² + b²) without destructive overflow or underflow, and faster than Math.hypot in V8. */
-export function hypot(a: number, b: number): number {
+function hypot(a: number, b: number): number {
   const x = Math.abs(a);
   const y = Math.abs(b);
   if (x > y) {

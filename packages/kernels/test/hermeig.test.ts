@@ -232,3 +232,11 @@ describe.each(paths)('hermEig (%s)', (_name, solve) => {
     );
   });
 });
+
+describe('documented examples', () => {
+  it('hermEig of [[2, −i], [i, 2]] gives [1, 3]', () => {
+    const { values } = hermEig(new Float64Array([2, 0, 0, 2]), new Float64Array([0, -1, 1, 0]), 2);
+    expect(values[0]).toBeCloseTo(1, 15);
+    expect(values[1]).toBeCloseTo(3, 15);
+  });
+});

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { symEig, symEigTs, symEigWasm, tql2, type SymEigResult } from '../src/symeig.js';
+import { sortEigen, symEig, symEigTs, symEigWasm, tql2, tred2, type SymEigResult } from '../src/symeig.js';
 import {
   EPS,
   frobenius,
@@ -241,5 +241,47 @@ describe('tql2', () => {
     const d = Float64Array.from({ length: n }, () => r());
     const e = Float64Array.from({ length: n }, (_, i) => (i === 0 ? 0 : r()));
     expect(tql2(d.slice(), e.slice(), null, n, n, 3 * n)).toBe(0);
+  });
+});
+
+describe('documented examples', () => {
+  it('symEig of [[2, 1], [1, 2]] gives [1, 3] and the columns (1, −1)/√2, (1, 1)/√2', () => {
+    const { values, vectors } = symEig(new Float64Array([2, 1, 1, 2]), 2);
+    expect(values[0]).toBeCloseTo(1, 15);
+    expect(values[1]).toBeCloseTo(3, 15);
+    const r = Math.SQRT1_2;
+    [r, -r, r, r].forEach((x, i) => expect(vectors![i]).toBeCloseTo(x, 15));
+  });
+
+  it('tred2 gives A = Q T Qᵀ', () => {
+    const V = new Float64Array([4, 1, 2, 0, 3, 1, 0, 0, 5]);
+    const d = new Float64Array(3);
+    const e = new Float64Array(3);
+    tred2(V, d, e, 3, true);
+    const A = [4, 1, 2, 1, 3, 1, 2, 1, 5];
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        let s = 0;
+        for (let k = 0; k < 3; k++) {
+          for (let l = 0; l < 3; l++) {
+            const t = k === l ? d[k]! : Math.abs(k - l) === 1 ? e[Math.max(k, l)]! : 0;
+            s += V[i + k * 3]! * t * V[j + l * 3]!;
+          }
+        }
+        expect(s).toBeCloseTo(A[i * 3 + j]!, 14);
+      }
+    }
+  });
+
+  it('tql2 and sortEigen diagonalize [[2, 1], [1, 2]]', () => {
+    const d = new Float64Array([2, 2]);
+    const e = new Float64Array([0, 1]);
+    expect(tql2(d, e, null, 2, 2)).toBe(0);
+    expect(Array.from(d).sort()).toEqual([1, 3].map((x) => expect.closeTo(x, 14)));
+    const dd = new Float64Array([3, 1]);
+    const V = new Float64Array([1, 0, 0, 1]);
+    sortEigen(dd, V, 2, 2);
+    expect(Array.from(dd)).toEqual([1, 3]);
+    expect(Array.from(V)).toEqual([0, 1, 1, 0]);
   });
 });
