@@ -238,8 +238,9 @@ function ecNoise(vals: readonly number[]): { noise: number | undefined; zero: bo
  * Per-component noise amplitude of g near t0 (3σ of ECnoise; 0 where none is visible). Tries spacings 1e-6, 1e-8,
  * 1e-10 (in units of t) for components whose smooth variation still dominates.
  */
-function measureNoise(kind: FdmKind, g: VecFn, t0: number, n: number): Float64Array {
+function measureNoise(kind: FdmKind, g: VecFn, t0: number, n: number): Noise {
   const out = new Float64Array(n);
+  let rel = 0;
   let pending = Array.from({ length: n }, (_, i) => i);
   const nf = 8;
   for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {
@@ -250,11 +251,21 @@ function measureNoise(kind: FdmKind, g: VecFn, t0: number, n: number): Float64Ar
     for (const i of pending) {
       const r = ecNoise(vals.map((v) => v[i]!));
       if (r.noise === undefined) next.push(i);
-      else out[i] = 3 * r.noise;
+      else {
+        out[i] = 3 * r.noise;
+        const mag = Math.max(...vals.map((v) => Math.abs(v[i]!)));
+        if (mag > 0) rel = Math.max(rel, out[i]! / mag);
+      }
     }
     pending = next;
   }
-  return out;
+  return { abs: out, rel };
+}
+
+/** Measured noise: absolute amplitude per component, and the largest amplitude relative to |f|. */
+interface Noise {
+  abs: Float64Array;
+  rel: number;
 }
 
 interface StepChoice {
@@ -315,9 +326,13 @@ class Method implements FiniteDifferenceMethod {
         : undefined;
   }
 
-  private defaultStep(): StepChoice & { c1: number; c2: number } {
+  /**
+   * The heuristic step: |f^{(p)}|/|f| assumed to be `condition`, relative round-off at the measured relative noise
+   * level (ε when none was measured), so a noisy function's bound estimator does not difference noise on a tiny step.
+   */
+  private defaultStep(noiseLevel = 0): StepChoice & { c1: number; c2: number } {
     const { p, q, roundMult, truncMult } = this.st;
-    const c1 = EPS * roundMult * this.options.factor;
+    const c1 = Math.max(EPS, noiseLevel) * roundMult * this.options.factor;
     const c2 = this.options.condition * truncMult;
     const step = ((q / (p - q)) * (c1 / c2)) ** (1 / p);
     return { step, errors: new Float64Array(0), c1, c2 };
@@ -332,10 +347,10 @@ class Method implements FiniteDifferenceMethod {
   }
 
   /** Chooses the step for g at t0 and the componentwise error model at it. */
-  chooseStep(g: VecFn, t0: number, n: number, noise: Float64Array | undefined): StepChoice {
+  chooseStep(g: VecFn, t0: number, n: number, noise: Noise | undefined): StepChoice {
     const { p, q, roundMult, truncMult } = this.st;
     if (this.bound === undefined) {
-      const d = this.defaultStep();
+      const d = this.defaultStep(noise?.rel ?? 0);
       const h = this.options.step ?? this.limit(d.step);
       const errors = new Float64Array(n).fill(d.c1 * h ** -q + d.c2 * h ** (p - q));
       return { step: h, errors };
@@ -358,7 +373,7 @@ class Method implements FiniteDifferenceMethod {
       }
       dmag[i] = dm;
       const fixed = typeof this.options.noise === 'number' ? this.options.noise : undefined;
-      noiseOf[i] = fixed ?? Math.max(ulp(fmag), noise?.[i] ?? 0);
+      noiseOf[i] = fixed ?? Math.max(ulp(fmag), noise?.abs[i] ?? 0);
       c1 = Math.max(c1, noiseOf[i]! * roundMult * this.options.factor);
       c2 = Math.max(c2, dm * truncMult);
     }
