@@ -3,3 +3,4 @@
 export * from './memory';
 export * from './matmul';
 export * from './symeig';
+export * from './svd';

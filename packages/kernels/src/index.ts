@@ -27,7 +27,7 @@ export {
   type LuSolveOptions,
   type LuSolution,
 } from './lu.js';
-export { svd, SVD_MAX_SWEEPS } from './svd.js';
+export { svd, svdTs, SVD_MAX_SWEEPS, SVD_CROSSOVER } from './svd.js';
 export type { SvdOptions, SvdResult } from './svd.js';
 export { cholesky, solveTriangular } from './cholesky.js';
 export type { CholeskyResult, SolveTriangularOptions } from './cholesky.js';
