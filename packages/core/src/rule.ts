@@ -4,12 +4,11 @@
  * rule is tree-shaken away, and a package lists its rules in a plain `rules` export.
  * @module
  */
-import { AnomalyError, RuleError, ShapeError } from './errors.js';
+import { RuleError } from './errors.js';
 import { Tensor, asTensor, isTensorLike, sameShape, zeros, type TensorLike } from './tensor.js';
 import { NoTangent, ZeroTangent, Thunk, isZeroTangent, type NoTangentType, type Tangent, type ZeroTangentType } from './tangents.js';
-import { ForwardTracer, Level, ReverseTracer, Tracer, anomalyModeOn, currentPullback, inPullback, live } from './trace.js';
-import { projectCotangent } from './project.js';
-import { addTangents } from './accumulate.js';
+import { checkAnomaly } from './anomaly.js';
+import { ForwardTracer, Level, ReverseTracer, Tracer, anomalyModeOn, live } from './trace.js';
 
 /** How an argument is constrained: the core projects cotangents onto it and the harness perturbs inside it. */
 export type ArgStructure = 'general' | 'symmetric' | 'hermitian' | 'spd' | 'diagonal' | 'real' | 'nondiff';
@@ -189,118 +188,10 @@ function wrapReverse(level: Level, y: unknown): unknown {
   return y;
 }
 
-function describeTangent(t: unknown): string {
+/** A short description of a tangent's kind, for error messages. */
+export function describeTangent(t: unknown): string {
   if (t instanceof Tensor) return `Tensor [${t.shape.join(', ')}]`;
   if (t === null || t === undefined) return String(t);
   if (typeof t === 'object') return (t as object).constructor?.name ?? 'object';
   return typeof t;
-}
-
-/** Builds the cotangent structure a tape entry's pullback receives from the accumulated cotangents. */
-function outputCotangent(output: unknown, cot: Map<number, Tangent>): { value: unknown; any: boolean } {
-  if (output instanceof ReverseTracer) {
-    const c = cot.get(output.id);
-    return c === undefined ? { value: ZeroTangent, any: false } : { value: c, any: true };
-  }
-  if (Array.isArray(output)) {
-    let any = false;
-    const value = output.map((o) => {
-      const r = outputCotangent(o, cot);
-      any ||= r.any;
-      return r.value;
-    });
-    return { value, any };
-  }
-  if (typeof output === 'object' && output !== null && !(output instanceof Tensor)) {
-    let any = false;
-    const value: Record<string, unknown> = {};
-    for (const k of Object.keys(output)) {
-      const r = outputCotangent((output as Record<string, unknown>)[k], cot);
-      any ||= r.any;
-      value[k] = r.value;
-    }
-    return { value, any };
-  }
-  return { value: NoTangent, any: false };
-}
-
-function forgetOutputs(output: unknown, cot: Map<number, Tangent>): void {
-  if (output instanceof ReverseTracer) cot.delete(output.id);
-  else if (Array.isArray(output)) output.forEach((o) => forgetOutputs(o, cot));
-  else if (typeof output === 'object' && output !== null && !(output instanceof Tensor)) {
-    for (const v of Object.values(output)) forgetOutputs(v, cot);
-  }
-}
-
-/**
- * Runs the reverse sweep of `level`'s tape from the seed cotangents in `cot` (keyed by tape id), accumulating
- * cotangents of every recorded value. Pullbacks run after the level is closed, so the core ops they use are traced by
- * the outer levels only (this is what makes reverse-over-anything work).
- */
-export function backward(level: Level, cot: Map<number, Tangent>): void {
-  const tape = level.tape;
-  for (let e = tape.length - 1; e >= 0; e--) {
-    const entry = tape[e]!;
-    const { value: ybar, any } = outputCotangent(entry.output, cot);
-    if (!any) continue;
-    const cts = inPullback(entry.name, () => entry.pullback(ybar as never));
-    if (!Array.isArray(cts) || cts.length !== entry.inputIds.length) {
-      throw new RuleError(
-        `${entry.name}: pullback returned ${Array.isArray(cts) ? cts.length : typeof cts} cotangents, expected exactly ${entry.inputIds.length} (one per argument, none for the function itself)`,
-        entry.name,
-      );
-    }
-    for (let i = 0; i < cts.length; i++) {
-      const id = entry.inputIds[i]!;
-      if (id < 0) continue;
-      let ct = cts[i] as Tangent;
-      if (ct instanceof Thunk) ct = ct.force();
-      if (isZeroTangent(ct)) continue;
-      const input = entry.inputs[i];
-      if (!(ct instanceof Tensor)) {
-        throw new RuleError(`${entry.name}: pullback returned a ${describeTangent(ct)} cotangent for tensor argument ${i}`, entry.name);
-      }
-      if (!(input instanceof Tensor)) continue;
-      if (!sameShape(ct.shape, input.shape)) {
-        throw new ShapeError(
-          `${entry.name}: pullback returned a cotangent of shape [${ct.shape.join(', ')}] for argument ${i} of shape [${input.shape.join(', ')}]`,
-        );
-      }
-      ct = projectCotangent(ct, input, (entry.structure?.[i] ?? 'general') as ArgStructure);
-      if (anomalyModeOn()) checkAnomaly(entry.name, 'pullback', [ybar], ct);
-      const prev = cot.get(id);
-      cot.set(id, prev === undefined ? ct : addTangents(prev, ct));
-    }
-    forgetOutputs(entry.output, cot);
-  }
-}
-
-function allFinite(x: unknown): boolean {
-  if (x instanceof Tensor) {
-    const d = x.data;
-    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return false;
-    if (x.im) for (let i = 0; i < x.im.length; i++) if (!Number.isFinite(x.im[i]!)) return false;
-    return true;
-  }
-  if (x instanceof Thunk) return true;
-  if (Array.isArray(x)) return x.every(allFinite);
-  if (typeof x === 'object' && x !== null) return Object.values(x).every(allFinite);
-  if (typeof x === 'number') return Number.isFinite(x);
-  return true;
-}
-
-function checkAnomaly(name: string, phase: 'forward' | 'pullback' | 'pushforward', inputs: unknown, output: unknown): void {
-  if (allFinite(inputs) && !allFinite(output)) {
-    // An op that fails while some rule's pullback runs is part of that pullback: blame the rule.
-    const outer = phase === 'forward' ? currentPullback() : undefined;
-    const culprit = outer ?? name;
-    const culpritPhase = outer ? 'pullback' : phase;
-    const what = culpritPhase === 'forward' ? 'output' : culpritPhase === 'pullback' ? 'cotangent' : 'tangent';
-    throw new AnomalyError(
-      `detectAnomaly: ${culprit} turned finite inputs into a non-finite ${what} (in its ${culpritPhase === 'forward' ? 'primal' : culpritPhase}` +
-        `${outer ? `, at its call of ${name}` : ''}); check the rule and its inputs (a degenerate spectrum? a division by zero?)`,
-      culprit,
-      culpritPhase,
-    );
-  }
 }

@@ -34,7 +34,15 @@ export class Tensor {
   /** Imaginary parts (complex128 only). */
   readonly im: Float64Array | undefined;
 
-  constructor(shape: readonly number[], dtype: DType, data: Float64Array | Float32Array, im?: Float64Array) {
+  constructor(shape: readonly number[], dtype: DType, data: Float64Array | Float32Array, im?: Float64Array, trusted = false) {
+    if (trusted) {
+      // Internal fast path (tracers wrapping an existing tensor): shape is already frozen and validated.
+      this.shape = shape;
+      this.dtype = dtype;
+      this.data = data;
+      this.im = im;
+      return;
+    }
     const size = shapeSize(shape);
     if (data.length !== size) {
       throw new ShapeError(`Tensor: data has ${data.length} entries but shape [${shape.join(', ')}] needs ${size}`);
@@ -42,7 +50,7 @@ export class Tensor {
     if (dtype === 'complex128' && (im === undefined || im.length !== size)) {
       throw new ShapeError(`Tensor: a complex128 tensor of shape [${shape.join(', ')}] needs ${size} imaginary parts`);
     }
-    this.shape = Object.freeze([...shape]);
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtype;
     this.data = data;
     this.im = dtype === 'complex128' ? im : undefined;

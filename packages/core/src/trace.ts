@@ -52,7 +52,7 @@ export class Tracer extends Tensor {
   readonly level: Level;
   readonly primal: Tensor;
   constructor(level: Level, primal: Tensor) {
-    super(primal.shape, primal.dtype, primal.data, primal.im);
+    super(primal.shape, primal.dtype, primal.data, primal.im, true);
     this.level = level;
     this.primal = primal;
   }

@@ -8,7 +8,7 @@ import { DTypeError, ShapeError } from './errors.js';
 import { Tensor, asTensor, castTensor, ones, primalOf, sameShape, zeros } from './tensor.js';
 import { type Tangent, isZeroTangent, unthunk } from './tangents.js';
 import { ForwardTracer, Level, ReverseTracer, Tracer, live, popLevel, pushLevel, withAnomalyMode } from './trace.js';
-import { backward } from './rule.js';
+import { backward } from './backward.js';
 import { treeMap, treeMap2, type PyTree } from './pytree.js';
 import { reshape, stack } from './ops/shape.js';
 

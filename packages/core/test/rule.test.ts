@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type DifferentiableFunction,
   NoTangent,
   RuleError,
   ShapeError,
@@ -20,7 +21,8 @@ import {
 } from '../src/index.js';
 
 describe('defineRule', () => {
-  const cube = defineRule({
+  // A rule that calls itself needs its type spelled out (TypeScript cannot infer a self-referencing initializer).
+  const cube: DifferentiableFunction<[Tensor], Tensor> = defineRule({
     name: 'test/cube',
     structure: ['general'],
     primal: (x: Tensor) => mul(x, mul(x, x)),
@@ -61,7 +63,7 @@ describe('defineRule', () => {
   });
 
   it('projects cotangents of symmetric arguments onto symmetric matrices', () => {
-    const upper = defineRule({
+    const upper: DifferentiableFunction<[Tensor], Tensor> = defineRule({
       name: 'test/upper',
       structure: ['symmetric'],
       primal: (A: Tensor) => sum(mul(A, tensor([[0, 1], [0, 0]]))),
@@ -74,7 +76,7 @@ describe('defineRule', () => {
   it('gives pullbacks ZeroTangent for unused output fields and never forces unused thunks', () => {
     let seen: unknown;
     let forced = false;
-    const pair = defineRule({
+    const pair: DifferentiableFunction<[Tensor, Tensor], { first: Tensor; second: Tensor }> = defineRule({
       name: 'test/pair',
       structure: ['general', 'general'],
       primal: (a: Tensor, b: Tensor) => ({ first: a, second: mul(a, b) }),

@@ -8,18 +8,16 @@
 import { Tensor } from '../tensor.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
 import type { Op1, Op2 } from './util.js';
-import { NoTangent } from '../tangents.js';
+import { NoTangent, thunk } from '../tangents.js';
 import { binaryRaw, unaryRaw } from './raw.js';
-import { weakScalars } from './util.js';
-import { sumTo } from './shape.js';
-import { conj } from './complex.js';
+import { conjIfComplex, unbroadcast, weakScalars } from './util.js';
 
 const addRule: Op2 = defineRule({
   name: '@ad/core/add',
   structure: ['general', 'general'],
   primal: (a: Tensor, b: Tensor) => binaryRaw('add', a, b, 'add'),
   frule: ([a, b], [da, db]) => [add(a, b), add(da, db)],
-  rrule: (a: Tensor, b: Tensor) => [add(a, b), (dy) => [sumTo(dy, a.shape), sumTo(dy, b.shape)]],
+  rrule: (a: Tensor, b: Tensor) => [add(a, b), (dy) => [unbroadcast(dy, a.shape), unbroadcast(dy, b.shape)]],
 });
 
 /**
@@ -36,7 +34,7 @@ const subRule: Op2 = defineRule({
   structure: ['general', 'general'],
   primal: (a: Tensor, b: Tensor) => binaryRaw('sub', a, b, 'sub'),
   frule: ([a, b], [da, db]) => [sub(a, b), sub(da, db)],
-  rrule: (a: Tensor, b: Tensor) => [sub(a, b), (dy) => [sumTo(dy, a.shape), sumTo(neg(dy), b.shape)]],
+  rrule: (a: Tensor, b: Tensor) => [sub(a, b), (dy) => [unbroadcast(dy, a.shape), thunk(() => unbroadcast(neg(dy), b.shape))]],
 });
 
 /**
@@ -55,7 +53,8 @@ const mulRule: Op2 = defineRule({
   frule: ([a, b], [da, db]) => [mul(a, b), add(mul(da, b), mul(a, db))],
   rrule: (a: Tensor, b: Tensor) => [
     mul(a, b),
-    (dy) => [sumTo(mul(dy, conj(b)), a.shape), sumTo(mul(dy, conj(a)), b.shape)],
+    // Thunks: the cotangent of an argument that is not being differentiated (a constant factor) is never computed.
+    (dy) => [thunk(() => unbroadcast(mul(dy, conjIfComplex(b)), a.shape)), thunk(() => unbroadcast(mul(dy, conjIfComplex(a)), b.shape))],
   ],
 });
 
@@ -81,8 +80,8 @@ const divRule: Op2 = defineRule({
     return [
       y,
       (dy) => {
-        const abar = div(dy, conj(b));
-        return [sumTo(abar, a.shape), sumTo(neg(mul(abar, conj(y))), b.shape)];
+        const abar = div(dy, conjIfComplex(b));
+        return [unbroadcast(abar, a.shape), thunk(() => unbroadcast(neg(mul(abar, conjIfComplex(y))), b.shape))];
       },
     ];
   },

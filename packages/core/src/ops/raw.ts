@@ -37,7 +37,7 @@ export type BinaryKind = 'add' | 'sub' | 'mul' | 'div';
 /** a ∘ b elementwise with broadcasting and dtype promotion. */
 export function binaryRaw(kind: BinaryKind, a: Tensor, b: Tensor, name: string): Tensor {
   const dtype = promoteTypes(a.dtype, b.dtype);
-  const shape = sameShape(a.shape, b.shape) ? [...a.shape] : broadcastShapes(a.shape, b.shape, name);
+  const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, name);
   const size = shapeSize(shape);
   const oa = a.size === size && sameShape(a.shape, shape) ? null : broadcastOffsets(a.shape, shape);
   const ob = b.size === size && sameShape(b.shape, shape) ? null : broadcastOffsets(b.shape, shape);

@@ -2,7 +2,9 @@
  * Small helpers shared by the op files: weakly typed scalar arguments and unwrapping of tensor-likes.
  * @module
  */
-import { Tensor, realDType, scalar, type TensorLike } from '../tensor.js';
+import { Tensor, realDType, sameShape, scalar, type TensorLike } from '../tensor.js';
+import { sumTo } from './shape.js';
+import { conj } from './complex.js';
 import type { DifferentiableFunction, RuleSpec } from '../rule.js';
 
 /** A binary op that also accepts plain numbers, which take the other operand's dtype. */
@@ -30,3 +32,13 @@ export function weakScalars(rule: DifferentiableFunction<[Tensor, Tensor], Tenso
 export type Op1 = DifferentiableFunction<[Tensor], Tensor>;
 /** A two-tensor op. */
 export type Op2 = DifferentiableFunction<[Tensor, Tensor], Tensor>;
+
+/** sumTo(t, shape), skipped when t already has that shape (the common case of no broadcasting). */
+export function unbroadcast(t: Tensor, shape: readonly number[]): Tensor {
+  return sameShape(t.shape, shape) ? t : sumTo(t, shape);
+}
+
+/** conj(t) for complex t; real tensors are their own conjugate, so no op is recorded. */
+export function conjIfComplex(t: Tensor): Tensor {
+  return t.dtype === 'complex128' ? conj(t) : t;
+}
