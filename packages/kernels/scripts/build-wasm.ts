@@ -72,6 +72,12 @@ export async function compileWasm(): Promise<CompiledWasm> {
   if (!(binary instanceof Uint8Array) || typeof text !== 'string') {
     throw new Error(`asc produced no output (got ${[...outputs.keys()].join(', ') || 'nothing'})\n${stderr}`);
   }
+  assertNoRuntimeAllocator(text);
+  return { binary, text };
+}
+
+/** Throws if the module's text links AssemblyScript's runtime allocator (a kernel used `new`, arrays or strings). */
+export function assertNoRuntimeAllocator(text: string): void {
   for (const name of forbidden) {
     if (text.includes(name)) {
       throw new Error(
@@ -80,7 +86,6 @@ export async function compileWasm(): Promise<CompiledWasm> {
       );
     }
   }
-  return { binary, text };
 }
 
 /** The source text of the generated TypeScript module for `binary`. */
