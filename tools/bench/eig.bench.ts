@@ -1,0 +1,227 @@
+/**
+ * General eigensolver benchmark: `eigGeneral` of @ad/kernels (TypeScript: balancing, Hessenberg, Francis
+ * double-shift QR, back substitution) against ml-matrix's `EigenvalueDecomposition` (JAMA's orthes + hqr2, no
+ * balancing), with the backward error of both on the same matrices.
+ *
+ * Run: `pnpm --filter @ad/bench bench:eig` (add `-- --quick` for a smoke run that writes nothing).
+ * Writes results/eig.json and the "eig" section of README.md (through the harness).
+ *
+ * Timing: fixed-seed uniform real matrices in [−1, 1) (complex: independent real and imaginary parts). The competing
+ * calls of one size run round-robin (one call of each per round), so load from other processes on this shared
+ * machine hits them alike and the ratios stay fair; ≥ 3 warm-up rounds, then ≥ 5 rounds and ≥ 2 s per call.
+ * Reference numbers quoted by the project for this machine kind: ml-matrix 4.2 / 33 / 274 ms and numpy (LAPACK
+ * dgeev, multishift QR with aggressive early deflation) 1.1 / 7.0 / 26 ms at n = 64 / 128 / 256.
+ */
+import { loadavg } from 'node:os';
+import { eigGeneral } from '@ad/kernels';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { fmt, quick, randomArray, rng, writeReport, type Table } from './harness.js';
+
+interface Timing {
+  median: number;
+  min: number;
+  runs: number;
+}
+
+/** Times several calls round-robin (see the header); returns one Timing per call, in order. */
+function timeRoundRobin(fns: Array<() => void>): Timing[] {
+  const warmRounds = quick ? 1 : 3;
+  const measureMs = (quick ? 200 : 2000) * fns.length;
+  const minRounds = quick ? 2 : 5;
+  for (let k = 0; k < warmRounds; k++) for (const fn of fns) fn();
+  const samples: number[][] = fns.map(() => []);
+  const t0 = performance.now();
+  while (samples[0]!.length < minRounds || performance.now() - t0 < measureMs) {
+    fns.forEach((fn, i) => {
+      const s = performance.now();
+      fn();
+      samples[i]!.push(performance.now() - s);
+    });
+  }
+  return samples.map((xs) => {
+    xs.sort((a, b) => a - b);
+    return { median: xs[xs.length >> 1]!, min: xs[0]!, runs: xs.length };
+  });
+}
+
+function toMl(A: Float64Array, n: number): Matrix {
+  const M = new Matrix(n, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) M.set(i, j, A[i * n + j]!);
+  return M;
+}
+
+/** max_j ‖A v_j − λ_j v_j‖₂ / (‖v_j‖₂ · n·ε·‖A‖_F) for complex column-major eigenvectors. */
+function backwardError(
+  A: Float64Array,
+  n: number,
+  lr: ArrayLike<number>,
+  li: ArrayLike<number>,
+  vr: (i: number, j: number) => number,
+  vi: (i: number, j: number) => number,
+): number {
+  let fro = 0;
+  for (const x of A) fro += x * x;
+  fro = Math.sqrt(fro);
+  let worst = 0;
+  for (let k = 0; k < n; k++) {
+    let r2 = 0;
+    let v2 = 0;
+    for (let i = 0; i < n; i++) {
+      let sr = 0;
+      let si = 0;
+      for (let j = 0; j < n; j++) {
+        sr += A[i * n + j]! * vr(j, k);
+        si += A[i * n + j]! * vi(j, k);
+      }
+      sr -= lr[k]! * vr(i, k) - li[k]! * vi(i, k);
+      si -= lr[k]! * vi(i, k) + li[k]! * vr(i, k);
+      r2 += sr * sr + si * si;
+      v2 += vr(i, k) ** 2 + vi(i, k) ** 2;
+    }
+    worst = Math.max(worst, Math.sqrt(r2 / v2));
+  }
+  return worst / (n * Number.EPSILON * fro);
+}
+
+/** ml-matrix stores a complex pair λ, λ̄ as two real columns (Re v, Im v) of its eigenvector matrix. */
+function mlBackwardError(A: Float64Array, n: number, e: EigenvalueDecomposition): number {
+  const V = e.eigenvectorMatrix;
+  const d = e.realEigenvalues;
+  const im = e.imaginaryEigenvalues;
+  const re = (i: number, k: number): number => {
+    if (im[k] === 0) return V.get(i, k);
+    return im[k]! > 0 ? V.get(i, k) : V.get(i, k - 1);
+  };
+  const imv = (i: number, k: number): number => {
+    if (im[k] === 0) return 0;
+    return im[k]! > 0 ? V.get(i, k + 1) : -V.get(i, k);
+  };
+  return backwardError(A, n, d, im, re, imv);
+}
+
+const loadAtStart = loadavg()[0]!;
+const sizes = quick ? [64, 128] : [64, 128, 256];
+
+interface Row {
+  n: number;
+  full: Timing;
+  noCond: Timing;
+  left: Timing;
+  values: Timing;
+  complexFull: Timing;
+  ml: Timing;
+  errOurs: number;
+  errMl: number;
+  errComplex: number;
+}
+const rows: Row[] = [];
+for (const n of sizes) {
+  const A = randomArray(rng(7000 + n), n * n) as Float64Array;
+  const Ai = randomArray(rng(9000 + n), n * n) as Float64Array;
+  const M = toMl(A, n);
+  const [full, noCond, left, values, complexFull, ml] = timeRoundRobin([
+    () => eigGeneral(A, null, n),
+    () => eigGeneral(A, null, n, { cond: false }),
+    () => eigGeneral(A, null, n, { left: true }),
+    () => eigGeneral(A, null, n, { vectors: false }),
+    () => eigGeneral(A, Ai, n),
+    () => new EigenvalueDecomposition(M, { assumeSymmetric: false }),
+  ]) as [Timing, Timing, Timing, Timing, Timing, Timing];
+  const ours = eigGeneral(A, null, n);
+  const errOurs = backwardError(
+    A,
+    n,
+    ours.valuesRe,
+    ours.valuesIm,
+    (i, j) => ours.vectorsRe![i + j * n]!,
+    (i, j) => ours.vectorsIm![i + j * n]!,
+  );
+  const errMl = mlBackwardError(A, n, new EigenvalueDecomposition(M, { assumeSymmetric: false }));
+  // Complex input: backward error against the complex A (the helper takes a real A, so check through the real
+  // embedding's first block row by hand).
+  const oc = eigGeneral(A, Ai, n);
+  let errComplex = 0;
+  {
+    let fro = 0;
+    for (let k = 0; k < n * n; k++) fro += A[k]! ** 2 + Ai[k]! ** 2;
+    fro = Math.sqrt(fro);
+    for (let k = 0; k < n; k++) {
+      let r2 = 0;
+      for (let i = 0; i < n; i++) {
+        let sr = 0;
+        let si = 0;
+        for (let j = 0; j < n; j++) {
+          const ar = A[i * n + j]!;
+          const ai = Ai[i * n + j]!;
+          const xr = oc.vectorsRe![j + k * n]!;
+          const xi = oc.vectorsIm![j + k * n]!;
+          sr += ar * xr - ai * xi;
+          si += ar * xi + ai * xr;
+        }
+        const xr = oc.vectorsRe![i + k * n]!;
+        const xi = oc.vectorsIm![i + k * n]!;
+        sr -= oc.valuesRe[k]! * xr - oc.valuesIm[k]! * xi;
+        si -= oc.valuesRe[k]! * xi + oc.valuesIm[k]! * xr;
+        r2 += sr * sr + si * si;
+      }
+      errComplex = Math.max(errComplex, Math.sqrt(r2) / (n * Number.EPSILON * fro));
+    }
+  }
+  rows.push({ n, full, noCond, left, values, complexFull, ml, errOurs, errMl, errComplex });
+  console.log(
+    `n=${n}: eigGeneral ${full.median.toFixed(1)} ms (no cond ${noCond.median.toFixed(1)}, left ${left.median.toFixed(1)}, ` +
+      `values ${values.median.toFixed(1)}, complex ${complexFull.median.toFixed(1)}), ml-matrix ${ml.median.toFixed(1)} ms; ` +
+      `backward error/(nε‖A‖) ours ${errOurs.toExponential(1)}, ml ${errMl.toExponential(1)}, complex ${errComplex.toExponential(1)}`,
+  );
+}
+
+const loadAtEnd = loadavg()[0]!;
+const ms = (t: Timing): string => fmt(t.median, 1);
+const timing: Table = {
+  title: 'Median wall time per call, ms (eigenvalues and right eigenvectors unless stated)',
+  columns: [
+    'n',
+    '`eigGeneral` (+ cond)',
+    '`eigGeneral` { cond: false }',
+    '`eigGeneral` { left: true }',
+    '`eigGeneral` values only',
+    '`eigGeneral` complex A',
+    'ml-matrix',
+    'ml-matrix / `eigGeneral` (no cond)',
+  ],
+  rows: rows.map((r) => [
+    r.n,
+    ms(r.full),
+    ms(r.noCond),
+    ms(r.left),
+    ms(r.values),
+    ms(r.complexFull),
+    ms(r.ml),
+    `${fmt(r.ml.median / r.noCond.median, 1)}×`,
+  ]),
+};
+const accuracy: Table = {
+  title: 'Backward error max_j ‖A v_j − λ_j v_j‖ / (‖v_j‖·n·ε·‖A‖_F) on the same matrices',
+  columns: ['n', '`eigGeneral` real A', 'ml-matrix real A', '`eigGeneral` complex A'],
+  rows: rows.map((r) => [r.n, r.errOurs.toExponential(1), r.errMl.toExponential(1), r.errComplex.toExponential(1)]),
+};
+writeReport({
+  name: 'eig',
+  title: 'eig (general eigendecomposition, @ad/kernels)',
+  description:
+    '`eigGeneral` (TypeScript: balancing, Householder Hessenberg reduction, Francis double-shift QR with ' +
+    'standardized 2×2 blocks, back substitution; complex input by complex single-shift QR) against ml-matrix ' +
+    '`EigenvalueDecomposition` (JAMA orthes + hqr2) on random uniform matrices (fixed seed). The default call also ' +
+    'estimates cond(V) (one LU of V plus power iteration); `{ cond: false }` is the like-for-like comparison with ' +
+    'ml-matrix, `{ left: true }` adds W = V⁻ᴴ. The calls of one row run interleaved, so their ratios are fair even ' +
+    `though this machine was shared (1-minute load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadAtEnd, 1)} at ` +
+    'end; absolute times are noisy).',
+  tables: [timing, accuracy],
+  notes: [
+    'Reference points quoted for this machine kind: ml-matrix 4.2 / 33 / 274 ms and numpy (LAPACK dgeev) 1.1 / 7.0 /',
+    '26 ms at n = 64 / 128 / 256. LAPACK\'s lead at n = 256 comes from blocked (level-3) Hessenberg reduction and the',
+    'small-bulge multishift QR with aggressive early deflation (dlaqr0), which cut the flops of the QR phase and run',
+    'them as matrix products; the TypeScript Francis sweep here already runs near V8\'s scalar floating-point rate.',
+  ],
+  data: rows,
+});
