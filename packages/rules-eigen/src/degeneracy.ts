@@ -16,6 +16,7 @@ import {
   DegenerateEigenvaluesError,
   GaugeDependenceError,
   Tensor,
+  Tracer,
   add,
   concat,
   div,
@@ -236,16 +237,16 @@ function constant(shape: readonly number[], dtype: 'float64' | 'float32', fill: 
 export function fMatrix(values: Tensor, spec: Spectrum, res: ResolvedDegeneracy): Tensor {
   const { n, batchShape, count } = spec;
   const dtype = realDType(values.dtype);
+  if (!(values instanceof Tracer)) {
+    // Nothing differentiates F: fill it directly (the core-op route below costs a dozen n×n temporaries).
+    const F = fMatrixNumeric(spec, res);
+    return new Tensor([...batchShape, n, n], dtype, dtype === 'float32' ? Float32Array.from(F) : F);
+  }
   const lam = values.isComplex ? real(values) : values;
   const D = sub(reshape(lam, [...batchShape, 1, n]), reshape(lam, [...batchShape, n, 1]));
   if (res.policy === 'broaden') {
     const eps = constant([...batchShape, 1, 1], dtype, (d) => {
-      for (let b = 0; b < count; b++) {
-        let maxAbs = 0;
-        for (let i = 0; i < n; i++) maxAbs = Math.max(maxAbs, Math.abs(spec.values[b * n + i]!));
-        const e = res.epsilon ?? (1e-8 * maxAbs) ** 2;
-        d[b] = e > 0 ? e : Number.MIN_VALUE;
-      }
+      for (let b = 0; b < count; b++) d[b] = broadeningOf(spec, res, b);
     });
     return div(D, add(square(D), eps));
   }
@@ -263,6 +264,57 @@ export function fMatrix(values: Tensor, spec: Spectrum, res: ResolvedDegeneracy)
     for (let k = 0; k < d.length; k++) d[k] = 1 - mask.data[k]!;
   });
   return div(keep, where(mask, constant([], dtype, (d) => (d[0] = 1)), D));
+}
+
+/** The Lorentzian width of matrix b: the user's ε, or (1e-8·max|λ|)² floored at the smallest positive double. */
+function broadeningOf(spec: Spectrum, res: ResolvedDegeneracy, b: number): number {
+  if (res.epsilon !== undefined) return res.epsilon;
+  let maxAbs = 0;
+  for (let i = 0; i < spec.n; i++) maxAbs = Math.max(maxAbs, Math.abs(spec.values[b * spec.n + i]!));
+  const e = (1e-8 * maxAbs) ** 2;
+  return e > 0 ? e : Number.MIN_VALUE;
+}
+
+/**
+ * The numbers of {@link fMatrix} (`count·n·n`, row-major per matrix), computed from the spectrum's concrete values:
+ * for rules whose F is not differentiated further (no outer transformation).
+ *
+ * **Method**: F_ij = 1/(λⱼ − λᵢ), 0 on the diagonal and, under `'gauge'`/`'error'`, inside clusters;
+ * (λⱼ − λᵢ)/((λⱼ − λᵢ)² + ε) under `'broaden'`; plain under `'nan'` (±Inf at exact ties).
+ *
+ * **Numerical notes**: as {@link fMatrix}; differences are taken in float64 even for float32 spectra.
+ *
+ * **References**: MATH.md, "Symmetric / Hermitian eigh".
+ *
+ * @example
+ * ```ts
+ * fMatrixNumeric(spectrumOf(tensor([1, 3]), res), res);   // Float64Array [0, 0.5, -0.5, 0]
+ * ```
+ */
+export function fMatrixNumeric(spec: Spectrum, res: ResolvedDegeneracy): Float64Array {
+  const { n, count } = spec;
+  const lam = spec.values;
+  const F = new Float64Array(count * n * n);
+  for (let b = 0; b < count; b++) {
+    const o = b * n * n;
+    const l = b * n;
+    if (res.policy === 'broaden') {
+      const eps = broadeningOf(spec, res, b);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          const d = lam[l + j]! - lam[l + i]!;
+          F[o + i * n + j] = d / (d * d + eps);
+        }
+      }
+      continue;
+    }
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) F[o + i * n + j] = 1 / (lam[l + j]! - lam[l + i]!);
+    if (res.policy === 'nan') continue;
+    for (const c of spec.clusters[b]!) {
+      for (let i = c.start; i < c.end; i++) for (let j = c.start; j < c.end; j++) F[o + i * n + j] = 0;
+    }
+  }
+  return F;
 }
 
 /**

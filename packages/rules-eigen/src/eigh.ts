@@ -25,6 +25,7 @@ import {
   ConvergenceError,
   NoTangent,
   Tensor,
+  Tracer,
   ZeroTangent,
   add,
   adjoint,
@@ -34,6 +35,7 @@ import {
   isZeroTangent,
   matmul,
   mul,
+  promoteTypes,
   real,
   realDType,
   reshape,
@@ -43,7 +45,7 @@ import {
   type DifferentiableFunction,
   type Tangent,
 } from '@ad/core';
-import { hermEig, symEig } from '@ad/kernels';
+import { gemmBatched, hermEig, symEig, zgemm } from '@ad/kernels';
 import { matrixForKernel, requireFinite, requireHermitian, requireSquare } from './checks.js';
 import {
   adaptClusterBasis,
@@ -52,6 +54,7 @@ import {
   checkVectorCotangent,
   checkVectorTangent,
   fMatrix,
+  fMatrixNumeric,
   oneSidedValues,
   requireClusterConstant,
   resolveDegeneracy,
@@ -201,6 +204,7 @@ function pullbackA(
   if (lbar === undefined && vbar === undefined) return ZeroTangent;
   const { n, batchShape, count } = spec;
   const g = lbar === undefined ? undefined : valueCotangent(lbar, spec, res, fname);
+  if (![V, lam, g, vbar].some((t) => t instanceof Tracer)) return pullbackNumeric(V, g, vbar, spec, res, fname);
   if (vbar === undefined) {
     // V diag(g) Vᴴ: scale the columns, one product.
     return hermPart(matmul(mul(V, reshape(g!, [...batchShape, 1, n])), adjoint(V)));
@@ -210,6 +214,144 @@ function pullbackA(
   let M = mul(fMatrix(lam, spec, res), X);
   if (g !== undefined) M = add(M, diagm(g));
   return hermPart(matmul(matmul(V, M), adjoint(V)));
+}
+
+/** Float64 copy (or view) of a real storage array. */
+function f64(d: Float64Array | Float32Array): Float64Array {
+  return d instanceof Float64Array ? d : Float64Array.from(d);
+}
+
+/**
+ * The same Ā as {@link pullbackA} computed on the numbers, for the usual case where no outer transformation traces
+ * the pullback: X = Vᴴ V̄ and the two products with V run as (batched) gemm/zgemm with transposition flags, and
+ * S = herm(diag(λ̄) + F ∘ X) is formed in one pass, so the cost is three n×n products and O(n²) besides
+ * (tools/bench, "eigh pullback vs forward").
+ */
+function pullbackNumeric(
+  V: Tensor,
+  g: Tensor | undefined,
+  vbar: Tensor | undefined,
+  spec: Spectrum,
+  res: ResolvedDegeneracy,
+  fname: string,
+): Tensor {
+  const { n, batchShape, count } = spec;
+  const nn = n * n;
+  const shape = [...batchShape, n, n];
+  const gd = g === undefined ? undefined : g.data;
+  const F = vbar === undefined ? undefined : fMatrixNumeric(spec, res);
+  let outDtype = g === undefined ? V.dtype : promoteTypes(V.dtype, g.dtype);
+  if (vbar !== undefined) outDtype = promoteTypes(outDtype, V.isComplex ? vbar.dtype : realDType(vbar.dtype));
+  if (!V.isComplex) {
+    const Vd = f64(V.data);
+    const S = new Float64Array(count * nn);
+    if (vbar !== undefined) {
+      const X = gemmBatched(count, true, false, n, n, n, Vd, nn, f64(vbar.data), nn);
+      checkVectorCotangent(new Tensor(shape, 'float64', X), blockNorms(vbar, count, nn), spec, res, fname);
+      for (let b = 0; b < count; b++) {
+        const o = b * nn;
+        for (let i = 0; i < n; i++) {
+          for (let j = i + 1; j < n; j++) {
+            const s = 0.5 * (F![o + i * n + j]! * X[o + i * n + j]! + F![o + j * n + i]! * X[o + j * n + i]!);
+            S[o + i * n + j] = s;
+            S[o + j * n + i] = s;
+          }
+        }
+      }
+    }
+    if (gd !== undefined) for (let b = 0; b < count; b++) for (let i = 0; i < n; i++) S[b * nn + i * n + i] = gd[b * n + i]!;
+    // values only: V diag(λ̄) is a column scaling, so one product suffices
+    const B = vbar === undefined ? scaleColumns(Vd, undefined, gd!, count, n).re : gemmBatched(count, false, false, n, n, n, Vd, nn, S, nn);
+    const out = gemmBatched(count, false, true, n, n, n, B, nn, Vd, nn);
+    for (let b = 0; b < count; b++) {
+      const o = b * nn;
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) {
+          const s = 0.5 * (out[o + i * n + j]! + out[o + j * n + i]!);
+          out[o + i * n + j] = s;
+          out[o + j * n + i] = s;
+        }
+      }
+    }
+    return new Tensor(shape, outDtype, outDtype === 'float32' ? Float32Array.from(out) : out);
+  }
+  const Vr = V.data as Float64Array;
+  const Vi = V.im!;
+  const outRe = new Float64Array(count * nn);
+  const outIm = new Float64Array(count * nn);
+  const Xr = new Float64Array(count * nn);
+  const Xi = new Float64Array(count * nn);
+  if (vbar !== undefined) {
+    const Wr = f64(vbar.data);
+    const Wi = vbar.im ?? new Float64Array(vbar.size);
+    for (let b = 0; b < count; b++) {
+      const sl = (d: Float64Array) => d.subarray(b * nn, (b + 1) * nn);
+      const X = zgemm('C', 'N', n, n, n, sl(Vr), sl(Vi), sl(Wr), sl(Wi));
+      Xr.set(X.re, b * nn);
+      Xi.set(X.im, b * nn);
+    }
+    checkVectorCotangent(new Tensor(shape, 'complex128', Xr, Xi), blockNorms(vbar, count, nn), spec, res, fname);
+  }
+  for (let b = 0; b < count; b++) {
+    const o = b * nn;
+    const Sr = new Float64Array(nn);
+    const Si = new Float64Array(nn);
+    if (vbar !== undefined) {
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) {
+          // S_ij = (F_ij X_ij + F_ji conj(X_ji)) / 2, S_ji = conj(S_ij)
+          const fij = F![o + i * n + j]!;
+          const fji = F![o + j * n + i]!;
+          const sr = 0.5 * (fij * Xr[o + i * n + j]! + fji * Xr[o + j * n + i]!);
+          const si = 0.5 * (fij * Xi[o + i * n + j]! - fji * Xi[o + j * n + i]!);
+          Sr[i * n + j] = sr;
+          Si[i * n + j] = si;
+          Sr[j * n + i] = sr;
+          Si[j * n + i] = -si;
+        }
+      }
+    }
+    if (gd !== undefined) for (let i = 0; i < n; i++) Sr[i * n + i] = gd[b * n + i]!;
+    const Vbr = Vr.subarray(o, o + nn);
+    const Vbi = Vi.subarray(o, o + nn);
+    const B = vbar === undefined ? scaleColumns(Vbr, Vbi, gd!.subarray(b * n, (b + 1) * n), 1, n) : zgemm('N', 'N', n, n, n, Vbr, Vbi, Sr, Si);
+    const C = zgemm('N', 'C', n, n, n, B.re, B.im, Vbr, Vbi);
+    for (let i = 0; i < n; i++) {
+      outRe[o + i * n + i] = C.re[i * n + i]!;
+      for (let j = i + 1; j < n; j++) {
+        const r = 0.5 * (C.re[i * n + j]! + C.re[j * n + i]!);
+        const m = 0.5 * (C.im[i * n + j]! - C.im[j * n + i]!);
+        outRe[o + i * n + j] = r;
+        outIm[o + i * n + j] = m;
+        outRe[o + j * n + i] = r;
+        outIm[o + j * n + i] = -m;
+      }
+    }
+  }
+  return new Tensor(shape, 'complex128', outRe, outIm);
+}
+
+/** V diag(d) for each of `count` row-major n×n matrices (d holds count·n scales). */
+function scaleColumns(
+  re: Float64Array,
+  im: Float64Array | undefined,
+  d: Float64Array | Float32Array,
+  count: number,
+  n: number,
+): { re: Float64Array; im: Float64Array } {
+  const outRe = new Float64Array(count * n * n);
+  const outIm = new Float64Array(im ? count * n * n : 0);
+  for (let b = 0; b < count; b++) {
+    for (let i = 0; i < n; i++) {
+      const o = b * n * n + i * n;
+      for (let j = 0; j < n; j++) {
+        const g = d[b * n + j]!;
+        outRe[o + j] = re[o + j]! * g;
+        if (im) outIm[o + j] = im[o + j]! * g;
+      }
+    }
+  }
+  return { re: outRe, im: outIm };
 }
 
 function samples(): [Tensor, EighOptions | undefined][] {
