@@ -109,10 +109,20 @@ function fmtErr(x: number): string {
 }
 
 /** One line describing an entry comparison. */
+const LABELS: Partial<Record<CheckName, [string, string]>> = {
+  'dot-product': ['frule side', 'rrule side'],
+  primal: ['rule', 'plain call'],
+  repeatable: ['second call', 'first call'],
+  'zero-tangent': ['with ZeroTangent', 'with zeros'],
+  grad: ['AD', 'FD'],
+  hvp: ['AD', 'FD'],
+};
+
 export function describeEntry(e: EntryComparison): string {
   const at = e.index ? ` at ${e.index}` : '';
+  const [a, b] = LABELS[e.check] ?? ['rule', 'FD'];
   return (
-    `${e.where}${at}: rule ${fmt(e.ruleValue)}, ${e.check === 'dot-product' || e.check === 'repeatable' || e.check === 'primal' ? 'reference' : 'FD'} ${fmt(e.fdValue)}` +
+    `${e.where}${at}: ${a} ${fmt(e.ruleValue)}, ${b} ${fmt(e.fdValue)}` +
     (e.fdError > 0 ? ` (FD error estimate ±${fmtErr(e.fdError)})` : '') +
     `, |difference| ${fmtErr(Math.abs(e.ruleValue - e.fdValue))} > tolerance ${fmtErr(e.tolerance)} (relative error ${fmtErr(e.relError)})`
   );

@@ -52,7 +52,7 @@ import { formatNumber } from './report.js';
 
 /** Options of {@link testRrule} and {@link testFrule}. */
 export interface RuleTestOptions {
-  /** Relative tolerance (default 1e-9 in float64, 1e-4 when a differentiable argument is float32). */
+  /** Relative tolerance (default 1e-9 in float64, 1e-4 when a differentiable argument or an output is float32). */
   rtol?: number;
   /** Absolute tolerance (default 0: every comparison is relative, plus the FD error estimate). */
   atol?: number;
@@ -231,11 +231,19 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
+/** float32 tolerances apply when a differentiable argument or an output is float32. */
 function isFloat32Case(p: Prepared): boolean {
   let f32 = false;
   p.values.forEach((v, i) => {
     if (p.diff[i]) visitTensors(v, (t) => (f32 ||= t.dtype === 'float32'));
   });
+  if (!f32) {
+    try {
+      visitTensors(p.call(p.values), (t) => (f32 ||= t.dtype === 'float32'));
+    } catch {
+      // a failing primal is reported by the checks themselves
+    }
+  }
   return f32;
 }
 
