@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { castTensor, complex, rules, tensor, type AnyRule } from '@ad/core';
+import { castTensor, complex, defineRule, exp, mul, rules, tensor, type DifferentiableFunction, type Tensor } from '@ad/core';
 import { runConformance } from '../src/index.js';
 import * as P from './fixtures/planted.js';
 
@@ -89,15 +89,14 @@ describe('runConformance', () => {
     expect(lenient.table).toContain('SKIP (no samples)');
   });
 
-  it('uses samples declared on the rule, per-rule options, and rejects duplicate names', async () => {
-    const { defineRule, exp, mul } = await import('@ad/core');
-    const sampled: AnyRule = defineRule({
+  it('uses samples declared on the rule, per-rule options, and rejects duplicate names', () => {
+    const sampled: DifferentiableFunction<[Tensor], Tensor> = defineRule({
       name: 'good/sampled-exp',
       structure: ['general'],
-      samples: () => [[x], [z]],
-      primal: (a: import('@ad/core').Tensor) => exp(a),
+      samples: (): [Tensor][] => [[x], [z]],
+      primal: (a: Tensor) => exp(a),
       frule: ([a], [da]) => [sampled(a), mul(exp(a), da)],
-      rrule: (a: import('@ad/core').Tensor) => [sampled(a), (dy: import('@ad/core').Tensor) => [mul(dy, exp(a))]],
+      rrule: (a: Tensor) => [sampled(a), (dy: Tensor) => [mul(dy, exp(a))]],
     });
     // real-only pullback: right for x, wrong (conjugate convention) for z
     const res = runConformance([sampled]);
