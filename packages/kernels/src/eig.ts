@@ -722,12 +722,19 @@ function hessenbergReal(a: Float64Array, n: number, tau: Float64Array): void {
     // reflector from the right, A[0.., k+1..] ← A (I − τ v vᵀ) — two passes over A per step instead of four.
     for (let r = 0; r < n; r++) {
       const rr = r * n;
-      if (r > k) {
-        const f = t * v[r]!;
-        if (f !== 0) for (let j = k + 1; j < n; j++) a[rr + j]! -= f * w[j]!;
+      let s = 0;
+      const f = r > k ? t * v[r]! : 0;
+      if (f !== 0) {
+        // Left update fused with the dot product of the right update (v[k+1] = 1).
+        for (let j = k + 1; j < n; j++) {
+          const x = a[rr + j]! - f * w[j]!;
+          a[rr + j] = x;
+          s += x * v[j]!;
+        }
+      } else {
+        s = a[rr + k + 1]!;
+        for (let i = k + 2; i < n; i++) s += a[rr + i]! * v[i]!;
       }
-      let s = a[rr + k + 1]!;
-      for (let i = k + 2; i < n; i++) s += a[rr + i]! * v[i]!;
       s *= t;
       if (s === 0) continue;
       a[rr + k + 1]! -= s;
