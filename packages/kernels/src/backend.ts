@@ -358,6 +358,8 @@ export interface WasmArena {
   put(src: WasmArray): number;
   /** Copies `dst.length` elements of `dst`'s type from `ptr` into `dst`; returns `dst`. */
   get<T extends WasmArray>(ptr: number, dst: T): T;
+  /** Copies all of `src` to `ptr` (already allocated in this arena), without creating a view. */
+  write(ptr: number, src: WasmArray): void;
   /** A Float64Array view of `length` elements at `ptr`. */
   f64(ptr: number, length: number): Float64Array;
   /** A Float32Array view of `length` elements at `ptr`. */
@@ -393,12 +395,18 @@ class Arena implements WasmArena {
   }
   put(src: WasmArray): number {
     const p = this.alloc(src.byteLength);
-    this.view(src, p, src.length).set(src as never);
+    this.write(p, src);
     return p;
   }
   get<T extends WasmArray>(ptr: number, dst: T): T {
     dst.set(this.view(dst, ptr, dst.length) as never);
     return dst;
+  }
+  write(ptr: number, src: WasmArray): void {
+    if (src instanceof Float64Array) this.l.f64.set(src, ptr >> 3);
+    else if (src instanceof Float32Array) this.l.f32.set(src, ptr >> 2);
+    else if (src instanceof Int32Array) this.l.i32.set(src, ptr >> 2);
+    else this.l.u8.set(src, ptr);
   }
   f64(ptr: number, length: number): Float64Array {
     return this.l.f64.subarray(ptr >> 3, (ptr >> 3) + length);

@@ -23,7 +23,7 @@ export type ComplexTrans = 'N' | 'T' | 'C';
  * Products with m·n·k below this run on the TypeScript path under `setBackend('auto')`. Measured by
  * `pnpm --filter @ad/bench bench:matmul` (tools/bench/README.md, "matmul boundary cost").
  */
-export const GEMM_CROSSOVER = 16 * 16 * 16;
+export const GEMM_CROSSOVER = 8 * 8 * 8;
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Public API
@@ -247,20 +247,22 @@ function gemmWasm(
   const sa = m * k;
   const sb = k * n;
   const sc = m * n;
+  let workBytes = 0;
   const ran = withWasm(
-    (w) => align(sa * es) + align(sb * es) + align(sc * es) + align((f64 ? w['dgemmWorkBytes']! : w['sgemmWorkBytes']!)(m, n, k)),
+    (w) => {
+      workBytes = (f64 ? w['dgemmWorkBytes']! : w['sgemmWorkBytes']!)(m, n, k);
+      return align(sa * es) + align(sb * es) + align(sc * es) + align(workBytes);
+    },
     (w, arena) => {
       const kernel = f64 ? w['dgemm']! : w['sgemm']!;
       const pa = arena.alloc(sa * es);
       const pb = arena.alloc(sb * es);
       const pc = arena.alloc(sc * es);
-      const work = arena.alloc((f64 ? w['dgemmWorkBytes']! : w['sgemmWorkBytes']!)(m, n, k));
-      const va = f64 ? arena.f64(pa, sa) : arena.f32(pa, sa);
-      const vb = f64 ? arena.f64(pb, sb) : arena.f32(pb, sb);
+      const work = arena.alloc(workBytes);
       const vc = f64 ? arena.f64(pc, sc) : arena.f32(pc, sc);
       for (let b = 0; b < batch; b++) {
-        if (b === 0 || strideA !== 0) va.set(A.subarray(b * strideA, b * strideA + sa));
-        if (b === 0 || strideB !== 0) vb.set(B.subarray(b * strideB, b * strideB + sb));
+        if (b === 0 || strideA !== 0) arena.write(pa, A.length === sa ? A : A.subarray(b * strideA, b * strideA + sa));
+        if (b === 0 || strideB !== 0) arena.write(pb, B.length === sb ? B : B.subarray(b * strideB, b * strideB + sb));
         kernel(transA ? 1 : 0, transB ? 1 : 0, m, n, k, pa, pb, pc, work);
         C.set(vc, b * sc);
       }
@@ -300,6 +302,10 @@ function gemmTs(
   C: RealArray,
   offC: number,
 ): void {
+  if (m * n * k <= SMALL) {
+    gemmSmall(transA, transB, m, n, k, A, offA, B, offB, C, offC);
+    return;
+  }
   const kcMax = Math.min(k, KC);
   const nPad = Math.ceil(n / NR) * NR;
   const mcMax = Math.ceil(Math.min(m, MC) / MR) * MR;
@@ -321,6 +327,39 @@ function gemmTs(
           storeTile(tile, C, offC + (ic + ir) * n + jr, n, mr, nr, first);
         }
       }
+    }
+  }
+}
+
+// Products this small are dominated by allocating and filling the packed panels: one inner product per entry,
+// summed in increasing p as in the blocked kernel.
+const SMALL = 16 * 16 * 16;
+
+function gemmSmall(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  A: RealArray,
+  offA: number,
+  B: RealArray,
+  offB: number,
+  C: RealArray,
+  offC: number,
+): void {
+  const sai = transA ? 1 : k; // stride of op(A) along i
+  const sap = transA ? m : 1; // … along p
+  const sbp = transB ? 1 : n; // stride of op(B) along p
+  const sbj = transB ? k : 1; // … along j
+  for (let i = 0; i < m; i++) {
+    const ai = offA + i * sai;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let a = ai;
+      let b = offB + j * sbj;
+      for (let p = 0; p < k; p++, a += sap, b += sbp) s += A[a]! * B[b]!;
+      C[offC + i * n + j] = s;
     }
   }
 }

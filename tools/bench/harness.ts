@@ -1,0 +1,193 @@
+/**
+ * Shared benchmark harness for tools/bench: fixed-seed inputs, warm-up, median-of-N timing, the machine description
+ * every table must carry, and the writer that stores results/<name>.json and regenerates that benchmark's section of
+ * README.md.
+ *
+ * Adding a benchmark: write `tools/bench/<name>.bench.ts` that measures with {@link time} and ends with
+ * {@link writeReport}; add `"bench:<name>": "tsx --conditions=@ad/source <name>.bench.ts"` to package.json.
+ * `pnpm --filter @ad/bench bench` runs every `*.bench.ts` (run-all.ts), each in its own process.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** tools/bench */
+export const benchDir = dirname(fileURLToPath(import.meta.url));
+
+/** `--quick` on the command line: a smoke run (short timings; results are not meant to be committed). */
+export const quick = process.argv.includes('--quick');
+
+/** Mulberry32: a small, fast 32-bit generator; returns uniform numbers in [0, 1). Same seed → same sequence. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `length` uniform numbers in [−1, 1) from `rand`, as Float64Array (default) or Float32Array. */
+export function randomArray(rand: () => number, length: number, dtype: 'float64' | 'float32' = 'float64'): Float64Array | Float32Array {
+  const out = dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = 2 * rand() - 1;
+  return out;
+}
+
+export interface TimeOptions {
+  /** Minimum warm-up calls (default 5; 2 with --quick). */
+  warmupRuns?: number;
+  /** Minimum warm-up time in ms (default 300; 20 with --quick): lets the JIT and WASM tier-up finish. */
+  warmupMs?: number;
+  /** Number of timed samples (default 15; 5 with --quick). */
+  samples?: number;
+  /** Each sample repeats the call until it lasts at least this long, in ms (default 20; 2 with --quick). */
+  minSampleMs?: number;
+}
+
+export interface Timing {
+  /** Median time per call over the samples, ms. */
+  medianMs: number;
+  /** Fastest sample's time per call, ms. */
+  minMs: number;
+  /** Number of samples. */
+  samples: number;
+  /** Calls per sample. */
+  repsPerSample: number;
+}
+
+/** Times `fn`: warm-up, calibration of calls per sample, then the median and minimum time per call. */
+export function time(fn: () => void, opts: TimeOptions = {}): Timing {
+  const warmupRuns = opts.warmupRuns ?? (quick ? 2 : 5);
+  const warmupMs = opts.warmupMs ?? (quick ? 20 : 300);
+  const samples = opts.samples ?? (quick ? 5 : 15);
+  const minSampleMs = opts.minSampleMs ?? (quick ? 2 : 20);
+  let t0 = performance.now();
+  let calls = 0;
+  while (calls < warmupRuns || performance.now() - t0 < warmupMs) {
+    fn();
+    calls++;
+  }
+  // Calibrate: calls per sample so that one sample lasts ≥ minSampleMs.
+  const single = (performance.now() - t0) / calls;
+  const reps = Math.max(1, Math.ceil(minSampleMs / Math.max(single, 1e-6)));
+  const perCall: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    t0 = performance.now();
+    for (let r = 0; r < reps; r++) fn();
+    perCall.push((performance.now() - t0) / reps);
+  }
+  perCall.sort((a, b) => a - b);
+  const mid = perCall.length >> 1;
+  const median = perCall.length % 2 ? perCall[mid]! : (perCall[mid - 1]! + perCall[mid]!) / 2;
+  return { medianMs: median, minMs: perCall[0]!, samples, repsPerSample: reps };
+}
+
+export interface Environment {
+  cpu: string;
+  cores: number;
+  node: string;
+  v8: string;
+  platform: string;
+  date: string;
+}
+
+/** CPU model (from /proc/cpuinfo where available, else os.cpus()), core count, Node and V8 versions, date. */
+export function environment(): Environment {
+  let cpu = cpus()[0]?.model?.trim() ?? 'unknown';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const model = /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim();
+    if (model) cpu = model;
+  } catch {
+    // not Linux: keep os.cpus()
+  }
+  return {
+    cpu,
+    cores: cpus().length,
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${process.platform}-${process.arch}`,
+    date: new Date().toISOString().slice(0, 10),
+  };
+}
+
+export interface Table {
+  /** Rendered as a bold line above the table. */
+  title?: string;
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+export interface Report {
+  /** File-safe name: results/<name>.json and the README markers `<!-- bench:<name>:begin/end -->`. */
+  name: string;
+  /** Section heading in README.md. */
+  title: string;
+  /** Markdown paragraph(s) under the heading: what is measured and how. */
+  description: string;
+  tables: Table[];
+  /** Markdown lines after the tables (observations, targets). */
+  notes?: string[];
+  /** Raw measurements, stored in the JSON only. */
+  data?: unknown;
+}
+
+/** Renders a Markdown table (numbers as given: format them before). */
+export function markdownTable(t: Table): string {
+  const lines: string[] = [];
+  if (t.title) lines.push(`**${t.title}**`, '');
+  lines.push(`| ${t.columns.join(' | ')} |`);
+  lines.push(`|${t.columns.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
+  for (const r of t.rows) lines.push(`| ${r.join(' | ')} |`);
+  return lines.join('\n');
+}
+
+/** Formats a number with `digits` significant decimals after the point. */
+export function fmt(x: number, digits = 2): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : String(x);
+}
+
+/**
+ * Writes results/<name>.json (environment, tables, raw data) and replaces the benchmark's section of README.md
+ * (between its markers; appended at the end the first time). With --quick nothing is written unless `force`.
+ */
+export function writeReport(report: Report, force = false): void {
+  const env = environment();
+  const section = [
+    `<!-- bench:${report.name}:begin -->`,
+    `## ${report.title}`,
+    '',
+    report.description.trim(),
+    '',
+    `Measured on ${env.cpu} (${env.cores} cores), Node ${env.node} (V8 ${env.v8}), ${env.platform}, ${env.date}. ` +
+      `Regenerate: \`pnpm --filter @ad/bench bench:${report.name}\`.`,
+    '',
+    ...report.tables.flatMap((t) => [markdownTable(t), '']),
+    ...(report.notes?.length ? [...report.notes, ''] : []),
+    `<!-- bench:${report.name}:end -->`,
+  ].join('\n');
+  if (quick && !force) {
+    process.stdout.write(`${section}\n(--quick: results not written)\n`);
+    return;
+  }
+  const resultsDir = join(benchDir, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(
+    join(resultsDir, `${report.name}.json`),
+    JSON.stringify({ name: report.name, environment: env, tables: report.tables, notes: report.notes ?? [], data: report.data ?? null }, null, 2) + '\n',
+  );
+  const readmePath = join(benchDir, 'README.md');
+  const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : '# Benchmarks\n';
+  const begin = `<!-- bench:${report.name}:begin -->`;
+  const end = `<!-- bench:${report.name}:end -->`;
+  const i = readme.indexOf(begin);
+  const j = readme.indexOf(end);
+  const next =
+    i >= 0 && j > i ? readme.slice(0, i) + section + readme.slice(j + end.length) : readme.trimEnd() + '\n\n' + section + '\n';
+  writeFileSync(readmePath, next);
+  process.stdout.write(`${section}\nwrote results/${report.name}.json and README.md\n`);
+}
