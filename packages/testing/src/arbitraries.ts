@@ -23,8 +23,12 @@ function sized<T>(n: SizeSpec | undefined, dflt: SizeSpec, build: (n: number) =>
   return fc.integer({ min: s.min, max: s.max }).chain(build);
 }
 
-const unitDouble = (bound: number) => fc.double({ min: -bound, max: bound, noNaN: true, noDefaultInfinity: true });
-const nonNegDouble = (max: number) => fc.double({ min: 0, max, noNaN: true, noDefaultInfinity: true });
+// Parameters are uniform in value: fc.double is uniform over the representable doubles (most of them tiny) and its
+// bias favours small values, either of which makes most matrices nearly diagonal with nearly equal eigenvalues. A
+// 30-bit integer scaled to [−bound, bound], drawn without bias, is uniform and still shrinks towards 0.
+const GRID = 2 ** 30;
+const unitDouble = (bound: number) => fc.noBias(fc.integer({ min: -GRID, max: GRID })).map((k) => (bound * k) / GRID);
+const nonNegDouble = (max: number) => fc.noBias(fc.integer({ min: 0, max: GRID })).map((k) => (max * k) / GRID);
 
 function flatArray(len: number, arb: fc.Arbitrary<number>): fc.Arbitrary<number[]> {
   return fc.array(arb, { minLength: len, maxLength: len });
@@ -208,7 +212,8 @@ export function orthogonalMatrix(opts: { n?: SizeSpec } = {}): fc.Arbitrary<Tens
  * gap. A is assembled on its upper triangle and mirrored, so it is exactly symmetric.
  *
  * **Numerical notes**: the computed spectrum of A differs from λ by O(n·ε·‖A‖), so gaps hold to that accuracy.
- * `minGap: 0` (the default) allows repeated eigenvalues (shrinking then reaches λ₀·I).
+ * The default `minGap` is 0.1: fast-check biases towards small draws, so with `minGap: 0` many values have (nearly)
+ * repeated eigenvalues and shrinking reaches λ₀·I — ask for that explicitly (or use {@link degenerateSymmetric}).
  *
  * **References**: ChainRules.jl tests build symmetric test matrices the same way (`Q Λ Qᵀ`).
  *
@@ -218,7 +223,7 @@ export function orthogonalMatrix(opts: { n?: SizeSpec } = {}): fc.Arbitrary<Tens
  * ```
  */
 export function symmetricMatrix(opts: { n?: SizeSpec; minGap?: number } = {}): fc.Arbitrary<Tensor> {
-  const minGap = opts.minGap ?? 0;
+  const minGap = opts.minGap ?? 0.1;
   if (!(minGap >= 0)) throw new RangeError(`symmetricMatrix: minGap must be ≥ 0, got ${minGap}`);
   return sized(opts.n, 3, (n) =>
     fc
@@ -312,7 +317,8 @@ export function degenerateSymmetric(opts: { multiplicities: readonly number[]; g
  * **Method**: U diag(λ) Uᴴ with U a product of complex Householder reflections I − 2vvᴴ/‖v‖², vₖ = eₖ + wₖ
  * (complex w, |Re|, |Im| ≤ 0.6), spectrum as in {@link symmetricMatrix}. Exactly Hermitian (mirrored, real diagonal).
  *
- * **Numerical notes**: shrinking w → 0 gives a real diagonal matrix (still Hermitian).
+ * **Numerical notes**: shrinking w → 0 gives a real diagonal matrix (still Hermitian). Default `minGap` 0.1, as in
+ * {@link symmetricMatrix}.
  *
  * **References**: —
  *
@@ -322,7 +328,7 @@ export function degenerateSymmetric(opts: { multiplicities: readonly number[]; g
  * ```
  */
 export function hermitianMatrix(opts: { n?: SizeSpec; minGap?: number } = {}): fc.Arbitrary<Tensor> {
-  const minGap = opts.minGap ?? 0;
+  const minGap = opts.minGap ?? 0.1;
   if (!(minGap >= 0)) throw new RangeError(`hermitianMatrix: minGap must be ≥ 0, got ${minGap}`);
   return sized(opts.n, 3, (n) =>
     fc
