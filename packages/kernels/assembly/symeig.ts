@@ -557,12 +557,13 @@ function hetrd(hr: usize, hi: usize, d: usize, e: usize, tauRe: usize, tauIm: us
       if (ss != 0 || ai != 0) {
         const xr = ar / scale;
         const xi = ai / scale;
-        const norm = scale * sqrt<f64>(xr * xr + xi * xi + ss);
-        beta = ar >= 0 ? -norm : norm;
-        tr = (beta - ar) / beta;
-        ti = -ai / beta;
-        const dr = ar - beta;
-        const di = ai;
+        const normS = sqrt<f64>(xr * xr + xi * xi + ss);
+        const betaS = ar >= 0 ? -normS : normS;
+        beta = scale * betaS;
+        tr = (betaS - xr) / betaS;
+        ti = -xi / betaS;
+        const dr = xr - betaS;
+        const di = xi;
         let qr: f64;
         let qi: f64;
         if (abs<f64>(dr) >= abs<f64>(di)) {
@@ -575,8 +576,8 @@ function hetrd(hr: usize, hi: usize, d: usize, e: usize, tauRe: usize, tauIm: us
           qr = -t * qi;
         }
         for (let r = k1 + 1; r < n; r++) {
-          const x = lf(hr, ck + r);
-          const y = lf(hi, ck + r);
+          const x = lf(hr, ck + r) / scale;
+          const y = lf(hi, ck + r) / scale;
           st(hr, ck + r, x * qr - y * qi);
           st(hi, ck + r, x * qi + y * qr);
         }

@@ -10,7 +10,7 @@
 
 import { arenaBytes, preferWasm, withWasm } from './backend.js';
 import { fixSignPhaseComplex } from './phase.js';
-import { checkArgs, SYMEIG_CROSSOVER, sortEigen, tql2, type EigOptions } from './symeig.js';
+import { checkArgs, eigScale, SYMEIG_CROSSOVER, sortEigen, tql2, type EigOptions } from './symeig.js';
 
 /** Result of {@link hermEig}. */
 export interface HermEigResult {
@@ -36,8 +36,9 @@ export interface HermEigResult {
  *
  * **Numerical notes**: backward stable like {@link symEig}: ‖AV − VΛ‖_F = O(n·ε·‖A‖_F), ‖VᴴV − I‖_F = O(n·ε). Only
  * the lower triangle of A is read (entries A[i*n + j] with i ≥ j), and of the diagonal only the real part (a Hermitian
- * matrix has a real diagonal); the inputs are never written. Reflector norms are computed with scaling, so entries
- * spanning 1e-150 … 1e150 do not overflow. QL iterations are bounded by 30·n in total; on exhaustion or non-finite input
+ * matrix has a real diagonal); the inputs are never written. Each reflector is computed in units of its column's
+ * largest entry, and matrices with max|A_ij| outside [1e-146, 1e146] are scaled into it first (as LAPACK zheev), so
+ * entries from subnormal numbers to 1e308 neither underflow nor overflow. QL iterations are bounded by 30·n in total; on exhaustion or non-finite input
  * `info` > 0 and the outputs are not meaningful. Values-only calls skip forming Q and the rotations.
  *
  * **References**: LAPACK zhetd2, zlarfg, zung2r/zungtr (Anderson et al., LAPACK Users' Guide, 3rd ed., SIAM 1999);
@@ -82,8 +83,17 @@ export function hermEigWasm(Are: Float64Array, Aim: Float64Array, n: number, opt
   return withWasm(
     (w) => arenaBytes(nn, nn, nn, nn, w['hermEigQBytes']!(n), n * 8, n * 8, w['hermEigWorkBytes']!(n)),
     (w, arena) => {
+      const sigma = eigScale(Are, Aim, n);
       const pre = arena.put(Are.subarray(0, n * n));
       const pim = arena.put(Aim.subarray(0, n * n));
+      if (sigma !== 1) {
+        const re = arena.f64(pre, n * n);
+        const im = arena.f64(pim, n * n);
+        for (let i = 0; i < n * n; i++) {
+          re[i] = re[i]! * sigma;
+          im[i] = im[i]! * sigma;
+        }
+      }
       const phr = arena.alloc(nn);
       const phi = arena.alloc(nn);
       const pq = arena.alloc(w['hermEigQBytes']!(n));
@@ -92,6 +102,7 @@ export function hermEigWasm(Are: Float64Array, Aim: Float64Array, n: number, opt
       const pw = arena.alloc(w['hermEigWorkBytes']!(n));
       const info = w['hermEigF64']!(n, wantVectors ? 1 : 0, pre, pim, phr, phi, pq, pd, pe, pw);
       const values = arena.get(pd, new Float64Array(n));
+      if (sigma !== 1) for (let j = 0; j < n; j++) values[j] = values[j]! / sigma;
       if (!wantVectors) return { values, vectorsRe: null, vectorsIm: null, info };
       // Column j of q: Re v_j in rows 0 … n−1, Im v_j in rows n … 2n−1, at stride hermEigLd(n).
       const ld = w['hermEigLd']!(n);
@@ -128,15 +139,16 @@ export function hermEigTs(Are: Float64Array, Aim: Float64Array, n: number, opts?
     const empty = wantVectors ? new Float64Array(0) : null;
     return { values: d, vectorsRe: empty, vectorsIm: wantVectors ? new Float64Array(0) : null, info: 0 };
   }
-  // Column-major working copy of the lower triangle: H[r + c*n] = A[r][c] for r ≥ c.
+  // Column-major working copy of the lower triangle: H[r + c*n] = σ·A[r][c] for r ≥ c.
+  const sigma = eigScale(Are, Aim, n);
   const Hr = new Float64Array(n * n);
   const Hi = new Float64Array(n * n);
   for (let c = 0; c < n; c++) {
     const col = c * n;
-    Hr[col + c] = Are[c * n + c]!;
+    Hr[col + c] = Are[c * n + c]! * sigma;
     for (let r = c + 1; r < n; r++) {
-      Hr[col + r] = Are[r * n + c]!;
-      Hi[col + r] = Aim[r * n + c]!;
+      Hr[col + r] = Are[r * n + c]! * sigma;
+      Hi[col + r] = Aim[r * n + c]! * sigma;
     }
   }
   const tauRe = new Float64Array(n);
@@ -145,6 +157,7 @@ export function hermEigTs(Are: Float64Array, Aim: Float64Array, n: number, opts?
   if (!wantVectors) {
     const info = tql2(d, e, null, n, n);
     if (info === 0) sortEigen(d, null, n, n);
+    if (sigma !== 1) for (let j = 0; j < n; j++) d[j] = d[j]! / sigma;
     return { values: d, vectorsRe: null, vectorsIm: null, info };
   }
   // Q with the real and imaginary parts of each column stacked: Q[r + c*2n] = Re, Q[n + r + c*2n] = Im.
@@ -153,6 +166,7 @@ export function hermEigTs(Are: Float64Array, Aim: Float64Array, n: number, opts?
   ungtr(Hr, Hi, tauRe, tauIm, Q, n);
   const info = tql2(d, e, Q, n, rows);
   if (info === 0) sortEigen(d, Q, n, rows);
+  if (sigma !== 1) for (let j = 0; j < n; j++) d[j] = d[j]! / sigma;
   const Vr = new Float64Array(n * n);
   const Vi = new Float64Array(n * n);
   for (let c = 0; c < n; c++) {
@@ -172,8 +186,9 @@ export function hermEigTs(Are: Float64Array, Aim: Float64Array, n: number, opts?
  * e[k+1] = β_k its subdiagonal (tql2's layout, e[0] = 0), column k of H below the subdiagonal holds v_k[1:], and τ_k
  * is in (tauRe[k], tauIm[k]).
  *
- * **Numerical notes**: ‖x‖ is computed scaled by max|x_i|. When x = (x₀, 0, …) with x₀ real the reflector is the
- * identity (τ = 0), so real tridiagonal input passes through exactly.
+ * **Numerical notes**: the reflector is formed in units of max|x_i| (ratios only), so it neither under- nor overflows.
+ * When x = (x₀, 0, …) with x₀ real the reflector is the identity (τ = 0), so real tridiagonal input passes through
+ * exactly.
  *
  * **References**: LAPACK zhetd2, zlarfg, zhemv, zher2.
  *
@@ -215,16 +230,18 @@ function hetrd(
         ss += x * x + y * y;
       }
       if (ss !== 0 || ai !== 0) {
+        // Everything in units of `scale` (the largest entry becomes 1), so nothing under- or overflows.
         const xr = ar / scale;
         const xi = ai / scale;
-        const norm = scale * Math.sqrt(xr * xr + xi * xi + ss);
-        beta = ar >= 0 ? -norm : norm;
-        tr = (beta - ar) / beta;
-        ti = -ai / beta;
-        // v[1:] = x[1:] / (x₀ − β), by multiplying with the complex reciprocal q = 1/(x₀ − β) (Smith's formula,
-        // which never squares |x₀ − β| and so cannot underflow for tiny entries).
-        const dr = ar - beta;
-        const di = ai;
+        const normS = Math.sqrt(xr * xr + xi * xi + ss);
+        const betaS = ar >= 0 ? -normS : normS;
+        beta = scale * betaS;
+        tr = (betaS - xr) / betaS;
+        ti = -xi / betaS;
+        // v[1:] = x[1:] / (x₀ − β) = (x[1:]/scale) · q with q = 1/(xr − βs + i·xi); |xr − βs| ≥ normS ≥ 1, so q is
+        // bounded. Smith's formula for the complex reciprocal.
+        const dr = xr - betaS;
+        const di = xi;
         let qr: number;
         let qi: number;
         if (Math.abs(dr) >= Math.abs(di)) {
@@ -237,8 +254,8 @@ function hetrd(
           qr = -t * qi;
         }
         for (let r = k1 + 1; r < n; r++) {
-          const x = Hr[ck + r]!;
-          const y = Hi[ck + r]!;
+          const x = Hr[ck + r]! / scale;
+          const y = Hi[ck + r]! / scale;
           Hr[ck + r] = x * qr - y * qi;
           Hi[ck + r] = x * qi + y * qr;
         }

@@ -48,7 +48,8 @@ export const MAX_ITER_PER_VALUE = 30;
  * its own magnitude (graded matrices get norm-wise accuracy). The QL iterations are bounded by 30·n in total; if they
  * run out (or the input holds NaN/Inf) `info` is set and the returned values and vectors are not meaningful — the
  * caller raises the error. Values-only calls skip the accumulation and rotations (about 3× faster) and give the same
- * eigenvalues bit for bit.
+ * eigenvalues bit for bit. Matrices with max|A_ij| outside [1e-146, 1e146] are scaled into it first ({@link eigScale}),
+ * so entries from subnormal numbers to 1e308 neither underflow nor overflow.
  *
  * **References**: Bowdler, Martin, Reinsch & Wilkinson (1968), "The QR and QL algorithms for symmetric matrices",
  * Numer. Math. 11:293–306; Martin, Reinsch & Wilkinson (1968), "Householder's tridiagonalization of a symmetric matrix",
@@ -95,13 +96,19 @@ export function symEigWasm(A: Float64Array, n: number, opts?: EigOptions): SymEi
   return withWasm(
     (w) => arenaBytes(n * n * 8, w['symEigVBytes']!(n), n * 8, n * 8, w['symEigWorkBytes']!(n)),
     (w, arena) => {
+      const sigma = eigScale(A, null, n);
       const pa = arena.put(A.subarray(0, n * n));
+      if (sigma !== 1) {
+        const a = arena.f64(pa, n * n);
+        for (let i = 0; i < n * n; i++) a[i] = a[i]! * sigma;
+      }
       const pv = arena.alloc(w['symEigVBytes']!(n));
       const pd = arena.alloc(n * 8);
       const pe = arena.alloc(n * 8);
       const pw = arena.alloc(w['symEigWorkBytes']!(n));
       const info = w['symEigF64']!(n, wantVectors ? 1 : 0, pa, pv, pd, pe, pw);
       const values = arena.get(pd, new Float64Array(n));
+      if (sigma !== 1) for (let j = 0; j < n; j++) values[j] = values[j]! / sigma;
       let vectors: Float64Array | null = null;
       if (wantVectors) {
         vectors = arena.get(pv, new Float64Array(n * n));
@@ -128,17 +135,59 @@ export function symEigTs(A: Float64Array, n: number, opts?: EigOptions): SymEigR
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   if (n === 0) return { values: d, vectors: wantVectors ? new Float64Array(0) : null, info: 0 };
-  // Column-major working copy of the lower triangle: V[r + c*n] = A[r][c] for r ≥ c (upper entries are not read).
+  // Column-major working copy of the lower triangle: V[r + c*n] = σ·A[r][c] for r ≥ c (upper entries are not read).
+  const sigma = eigScale(A, null, n);
   const V = new Float64Array(n * n);
   for (let c = 0; c < n; c++) {
     const col = c * n;
     for (let r = c; r < n; r++) V[col + r] = A[r * n + c]!;
   }
+  if (sigma !== 1) for (let i = 0; i < n * n; i++) V[i] = V[i]! * sigma;
   tred2(V, d, e, n, wantVectors);
   const info = tql2(d, e, wantVectors ? V : null, n, n);
   if (info === 0) sortEigen(d, wantVectors ? V : null, n, n);
+  if (sigma !== 1) for (let j = 0; j < n; j++) d[j] = d[j]! / sigma;
   if (wantVectors && info === 0) fixSignPhase(V, n, n);
   return { values: d, vectors: wantVectors ? V : null, info };
+}
+
+/** Smallest max|A_ij| the solvers run on unscaled: LAPACK dsyev's rmin = √(safmin/ε) ≈ 1.0e-146. */
+const RMIN = Math.sqrt(2 ** -1022 / EPS);
+/** Largest max|A_ij| the solvers run on unscaled: rmax = 1/rmin ≈ 1.0e146. */
+const RMAX = 1 / RMIN;
+
+/**
+ * Scale factor σ that brings max|A_ij| over the lower triangle (of Re and Im) into [rmin, rmax] ≈ [1e-146, 1e146], or
+ * 1 if it is there already (or A is zero or holds NaN/Inf, which the QL iteration reports).
+ *
+ * **Method**: as LAPACK dsyev/zheev: the solver runs on σA and divides the eigenvalues by σ; eigenvectors are
+ * unchanged. Inside that range no product of two entries (the QL step forms e_l·e_{l+1}/d_{l+1}) can overflow or
+ * underflow.
+ *
+ * **References**: LAPACK dsyev (scaling by `anrm` against `rmin`/`rmax`).
+ *
+ * @example
+ * ```ts
+ * eigScale(new Float64Array([1e-200]), null, 1); // ≈ 1.0e54 (σ·1e-200 = rmin)
+ * eigScale(new Float64Array([2, 1, 1, 2]), null, 2); // 1
+ * ```
+ */
+export function eigScale(re: Float64Array, im: Float64Array | null, n: number): number {
+  let m = 0;
+  for (let r = 0; r < n; r++) {
+    const row = r * n;
+    for (let c = 0; c <= r; c++) {
+      const a = Math.abs(re[row + c]!);
+      if (a > m) m = a;
+      if (im !== null) {
+        const b = Math.abs(im[row + c]!);
+        if (b > m) m = b;
+      }
+    }
+  }
+  if (m > 0 && m < RMIN) return RMIN / m;
+  if (m > RMAX && m < Infinity) return RMAX / m;
+  return 1;
 }
 
 /**

@@ -114,8 +114,31 @@ function hardCases(): Case[] {
   {
     const n = 10;
     const A = randomHermitian(n, 51);
-    cases.push({ name: 'a random matrix scaled by 1e-150', re: A.re.map((x) => x * 1e-150), im: A.im.map((x) => x * 1e-150), n });
-    cases.push({ name: 'a random matrix scaled by 1e150', re: A.re.map((x) => x * 1e150), im: A.im.map((x) => x * 1e150), n });
+    for (const scale of [1e-300, 1e-200, 1e-150, 1e150, 1e200, 1e300]) {
+      cases.push({
+        name: `a random matrix scaled by ${scale}`,
+        re: A.re.map((x) => x * scale),
+        im: A.im.map((x) => x * scale),
+        n,
+      });
+    }
+  }
+  {
+    // Block diagonal: an O(1) block and a block of size 1e-300, so some reflectors see only tiny entries.
+    const n = 8;
+    const B = randomHermitian(4, 61);
+    const C = randomHermitian(4, 62);
+    const re = new Float64Array(n * n);
+    const im = new Float64Array(n * n);
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        re[i * n + j] = C.re[i * 4 + j]! * 1e-300;
+        im[i * n + j] = C.im[i * 4 + j]! * 1e-300;
+        re[(i + 4) * n + j + 4] = B.re[i * 4 + j]!;
+        im[(i + 4) * n + j + 4] = B.im[i * 4 + j]!;
+      }
+    }
+    cases.push({ name: 'a block-diagonal matrix with blocks of size 1 and 1e-300', re, im, n });
   }
   for (const n of [2, 3, 16, 65, 150]) cases.push({ name: `a random ${n}×${n} matrix`, ...randomHermitian(n, 1000 + n), n });
   return cases;
@@ -193,6 +216,19 @@ describe.each(paths)('hermEig (%s)', (_name, solve) => {
       expect(without.vectorsRe).toBeNull();
       expect(without.vectorsIm).toBeNull();
       expect(without.values).toEqual(withV.values);
+    }
+  });
+
+  it('handles subnormal entries without underflowing to zero or NaN', () => {
+    const n = 6;
+    const A = randomHermitian(n, 14);
+    const ref = solve(A.re, A.im, n);
+    const tiny = solve(A.re.map((x) => x * 1e-310), A.im.map((x) => x * 1e-310), n);
+    expect(tiny.info).toBe(0);
+    for (let j = 0; j < n; j++) expect(tiny.values[j]! / 1e-310).toBeCloseTo(ref.values[j]!, 8);
+    for (let i = 0; i < n * n; i++) {
+      expect(tiny.vectorsRe![i]!).toBeCloseTo(ref.vectorsRe![i]!, 8);
+      expect(tiny.vectorsIm![i]!).toBeCloseTo(ref.vectorsIm![i]!, 8);
     }
   });
 

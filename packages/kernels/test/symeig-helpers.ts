@@ -156,24 +156,34 @@ export function withSpectrumComplex(
   return { re, im };
 }
 
-export function frobenius(A: ArrayLike<number>, B?: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < A.length; i++) s += A[i]! ** 2 + (B ? B[i]! ** 2 : 0);
-  return Math.sqrt(s);
+/** Largest magnitude in one or two arrays (1 if all are zero), used to keep the checks below from over/underflowing. */
+function maxAbs(A: ArrayLike<number>, B?: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < A.length; i++) m = Math.max(m, Math.abs(A[i]!), B ? Math.abs(B[i]!) : 0);
+  return m > 0 ? m : 1;
 }
 
-/** ‖AV − VΛ‖_F for row-major A and column-major V. */
+/** ‖A‖_F (of A + iB when B is given), computed in units of max|entry| so entries near 1e±300 are fine. */
+export function frobenius(A: ArrayLike<number>, B?: ArrayLike<number>): number {
+  const m = maxAbs(A, B);
+  let s = 0;
+  for (let i = 0; i < A.length; i++) s += (A[i]! / m) ** 2 + (B ? (B[i]! / m) ** 2 : 0);
+  return m * Math.sqrt(s);
+}
+
+/** ‖AV − VΛ‖_F for row-major A and column-major V (in units of max|A_ij|, then scaled back). */
 export function residual(A: Float64Array, values: Float64Array, V: Float64Array, n: number): number {
+  const m = maxAbs(A);
   let s = 0;
   for (let j = 0; j < n; j++) {
     for (let i = 0; i < n; i++) {
       let t = 0;
-      for (let k = 0; k < n; k++) t += A[i * n + k]! * V[k + j * n]!;
-      t -= values[j]! * V[i + j * n]!;
+      for (let k = 0; k < n; k++) t += (A[i * n + k]! / m) * V[k + j * n]!;
+      t -= (values[j]! / m) * V[i + j * n]!;
       s += t * t;
     }
   }
-  return Math.sqrt(s);
+  return m * Math.sqrt(s);
 }
 
 /** ‖VᵀV − I‖_F for column-major V. */
@@ -190,7 +200,7 @@ export function orthogonality(V: Float64Array, n: number): number {
   return Math.sqrt(s);
 }
 
-/** ‖AV − VΛ‖_F for complex row-major A and complex column-major V. */
+/** ‖AV − VΛ‖_F for complex row-major A and complex column-major V (in units of max|A_ij|, then scaled back). */
 export function residualComplex(
   Ar: Float64Array,
   Ai: Float64Array,
@@ -199,25 +209,26 @@ export function residualComplex(
   Vi: Float64Array,
   n: number,
 ): number {
+  const m = maxAbs(Ar, Ai);
   let s = 0;
   for (let j = 0; j < n; j++) {
     for (let i = 0; i < n; i++) {
       let tr = 0;
       let ti = 0;
       for (let k = 0; k < n; k++) {
-        const ar = Ar[i * n + k]!;
-        const ai = Ai[i * n + k]!;
+        const ar = Ar[i * n + k]! / m;
+        const ai = Ai[i * n + k]! / m;
         const vr = Vr[k + j * n]!;
         const vi = Vi[k + j * n]!;
         tr += ar * vr - ai * vi;
         ti += ar * vi + ai * vr;
       }
-      tr -= values[j]! * Vr[i + j * n]!;
-      ti -= values[j]! * Vi[i + j * n]!;
+      tr -= (values[j]! / m) * Vr[i + j * n]!;
+      ti -= (values[j]! / m) * Vi[i + j * n]!;
       s += tr * tr + ti * ti;
     }
   }
-  return Math.sqrt(s);
+  return m * Math.sqrt(s);
 }
 
 /** ‖VᴴV − I‖_F for complex column-major V. */
@@ -245,9 +256,12 @@ export function orthogonalityComplex(Vr: Float64Array, Vi: Float64Array, n: numb
 /** Eigenvalues of a real symmetric matrix by ml-matrix (JAMA's tred2/tql2 on row-major 2-D arrays), ascending. */
 export function mlEigenvalues(A: Float64Array, n: number): Float64Array {
   if (n === 0) return new Float64Array(0);
-  const rows = Array.from({ length: n }, (_, i) => Array.from(A.subarray(i * n, i * n + n)));
+  // JAMA underflows (overflows) for entries below 1e-154 (above 1e154): its QL step multiplies two off-diagonals.
+  // Feed it A/2^k with max|A|/2^k near 1 (exact for normal numbers) and scale the eigenvalues back.
+  const s = 2 ** Math.round(Math.log2(maxAbs(A)));
+  const rows = Array.from({ length: n }, (_, i) => Array.from(A.subarray(i * n, i * n + n), (x) => x / s));
   const values = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true }).realEigenvalues;
-  return Float64Array.from(values).sort();
+  return Float64Array.from(values, (x) => x * s).sort();
 }
 
 /** Eigenvalues of a Hermitian matrix by ml-matrix through the real embedding [[Re, −Im], [Im, Re]] (each doubled). */

@@ -101,8 +101,9 @@ function hardCases(): Array<{ name: string; A: Float64Array; n: number }> {
   }
   {
     const n = 12;
-    cases.push({ name: 'a random matrix scaled by 1e-150', A: randomSymmetric(n, 3).map((x) => x * 1e-150), n });
-    cases.push({ name: 'a random matrix scaled by 1e150', A: randomSymmetric(n, 4).map((x) => x * 1e150), n });
+    for (const scale of [1e-300, 1e-200, 1e-150, 1e150, 1e200, 1e300]) {
+      cases.push({ name: `a random matrix scaled by ${scale}`, A: randomSymmetric(n, 3).map((x) => x * scale), n });
+    }
   }
   {
     const n = 9;
@@ -192,6 +193,17 @@ describe.each(paths)('symEig (%s)', (_name, solve) => {
       expect(without.info).toBe(0);
       expect(without.values).toEqual(withV.values);
     }
+  });
+
+  it('handles subnormal entries without underflowing to zero or NaN', () => {
+    const n = 8;
+    const A = randomSymmetric(n, 13);
+    const ref = solve(A, n);
+    const tiny = solve(A.map((x) => x * 1e-310), n);
+    expect(tiny.info).toBe(0);
+    // Subnormal inputs carry about 12 significant bits less than normal ones at 1e-310.
+    for (let j = 0; j < n; j++) expect(tiny.values[j]! / 1e-310).toBeCloseTo(ref.values[j]!, 8);
+    for (let i = 0; i < n * n; i++) expect(tiny.vectors![i]!).toBeCloseTo(ref.vectors![i]!, 8);
   });
 
   it('reports info > 0 instead of returning silent NaNs for non-finite input', () => {
