@@ -35,5 +35,3 @@ export {
   weightedGraph,
 } from './arbitraries.js';
 export type { SizeSpec } from './arbitraries.js';
-export { main as adCheck } from './cli.js';
-export type { CliIo } from './cli.js';
