@@ -4,3 +4,4 @@ export * from './memory';
 export * from './matmul';
 export * from './symeig';
 export * from './svd';
+export * from './eig';

@@ -23,6 +23,7 @@
  * deflation criterion for the QR algorithm", LAPACK Working Note 122 (1997); E. Anderson et al., *LAPACK Users'
  * Guide*, 3rd ed. (1999) — routines xGEBAL, xGEHD2, xLAHQR, xLANV2, xTREVC.
  */
+import { arenaBytes, preferWasm, withWasm } from './backend.js';
 import { luFactor, luSolve, type LuFactors } from './lu.js';
 import { fixSignPhaseComplex } from './phase.js';
 
@@ -69,6 +70,13 @@ const EPS = Number.EPSILON; // 2⁻⁵², LAPACK's ulp = eps·base
 const SAFMIN = 2 ** -1022;
 /** Relative tolerance under which two real parts count as equal when ordering eigenvalues. */
 const ORDER_RTOL = 1e-12;
+
+/**
+ * Smallest n for which the real Schur reduction (Hessenberg + Q + Francis QR) runs in WASM-SIMD under the `'auto'`
+ * backend. Measured (tools/bench, eig section): the WASM reduction is faster from n = 8 on; below that the copy
+ * into the arena and the call cost as much as the work.
+ */
+export const EIG_CROSSOVER = 8;
 
 /**
  * Eigenvalues and (optionally) right and left eigenvectors of a general real or complex square matrix.
@@ -174,11 +182,9 @@ export function eigGeneral(
     const a0 = balance ? Float64Array.from(h) : null;
     let d = balance ? balanceReal(h, n) : null;
     if (d !== null && d.every((x) => x === 1)) d = null;
-    const tau = new Float64Array(Math.max(n - 1, 0));
-    hessenbergReal(h, n, tau);
-    const z = wantV ? formQReal(h, n, tau) : null;
-    clearBelowSubdiagonal(h, null, n);
-    info = schurReal(h, n, z, wantV, wr, wi);
+    const schur = reduceToSchurReal(h, n, wantV, wr, wi);
+    info = schur.info;
+    const z = schur.z;
     if (info === 0 && z !== null) {
       eigenvectorsRealSchur(h, z, wr, wi, n);
       // z now holds real/imag parts of the eigenvectors in LAPACK's packed form; expand to complex columns.
@@ -664,6 +670,77 @@ function residualsSmall(
     if (!(Math.sqrt(r2) <= tol * Math.sqrt(v2))) return false;
   }
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Real Schur reduction: dispatch between the WASM-SIMD kernel (assembly/eig.ts) and the TypeScript reference
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Reduce the balanced real matrix h (row-major, overwritten by the quasi-triangular T) to real Schur form, with the
+ * Schur vectors Z (column-major) when wantV. Runs assembly/eig.ts's `eigRealSchurF64` when the backend allows it
+ * and n ≥ {@link EIG_CROSSOVER}, else the TypeScript reference below; the two perform the same operations (the
+ * Francis sweeps bitwise alike, the Hessenberg dot products in another summation order).
+ */
+function reduceToSchurReal(
+  h: Float64Array,
+  n: number,
+  wantV: boolean,
+  wr: Float64Array,
+  wi: Float64Array,
+): { info: number; z: Float64Array | null } {
+  if (n > 0 && preferWasm(n, EIG_CROSSOVER)) {
+    const r = schurRealWasm(h, n, wantV, wr, wi);
+    if (r !== undefined) return r;
+  }
+  const tau = new Float64Array(Math.max(n - 1, 0));
+  hessenbergReal(h, n, tau);
+  const z = wantV ? formQReal(h, n, tau) : null;
+  clearBelowSubdiagonal(h, null, n);
+  return { info: schurReal(h, n, z, wantV, wr, wi), z };
+}
+
+/** Leading dimension of H and Z inside WASM: whole 64-byte lines, an odd number of them (assembly/eig.ts eigLd). */
+function wasmLd(n: number): number {
+  let ld = (n + 7) & ~7;
+  if (((ld >> 3) & 1) === 0) ld += 8;
+  return ld;
+}
+
+function schurRealWasm(
+  h: Float64Array,
+  n: number,
+  wantV: boolean,
+  wr: Float64Array,
+  wi: Float64Array,
+): { info: number; z: Float64Array | null } | undefined {
+  const ld = wasmLd(n);
+  const mat = n * ld * 8;
+  const bytes = arenaBytes(mat, wantV ? mat : 0, n * 8, n * 8, (3 * n + 16) * 8);
+  return withWasm(bytes, (wasm, arena) => {
+    const kernel = wasm['eigRealSchurF64'];
+    if (kernel === undefined) return undefined; // a module built before this kernel existed
+    const ph = arena.alloc(mat);
+    const pz = wantV ? arena.alloc(mat) : 0;
+    const pwr = arena.alloc(n * 8);
+    const pwi = arena.alloc(n * 8);
+    const pw = arena.alloc((3 * n + 16) * 8);
+    const H = arena.f64(ph, n * ld);
+    for (let i = 0; i < n; i++) H.set(h.subarray(i * n, (i + 1) * n), i * ld);
+    const info = kernel(n, ph, ld, pz, ld, wantV ? 1 : 0, pwr, pwi, pw);
+    // Views are re-created after the call (the memory never grows, but keep the pattern of the other kernels).
+    const T = arena.f64(ph, n * ld);
+    for (let i = 0; i < n; i++) h.set(T.subarray(i * ld, i * ld + n), i * n);
+    arena.get(pwr, wr);
+    arena.get(pwi, wi);
+    let z: Float64Array | null = null;
+    if (wantV) {
+      z = new Float64Array(n * n);
+      const Z = arena.f64(pz, n * ld);
+      for (let j = 0; j < n; j++) z.set(Z.subarray(j * ld, j * ld + n), j * n);
+    }
+    return { info, z };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

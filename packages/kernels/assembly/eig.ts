@@ -1,0 +1,651 @@
+// General real eigensolver, WASM-SIMD path: the reduction of src/eig.ts from a (balanced) real matrix to real Schur
+// form — Householder Hessenberg reduction (xGEHD2), accumulation of Q (xORGHR), Francis double-shift QR with
+// standardized 2×2 blocks (xLAHQR + xLANV2) — operation for operation in its scalar parts, with f64x2 SIMD in the
+// inner loops:
+//   1. Hessenberg: w = vᵀA (row axpys), the fused left update + right dot product, the right axpy;
+//   2. Q accumulation: the column dot product and axpy;
+//   3. Francis sweep: the 3-row (and 2-row) reflector update of H along a row, and the 3-column (2-column) update of
+//      the column-major Z.
+// The eigenvectors (back substitution), the ordering and the conventions stay in TypeScript.
+//
+// Layout: H row-major and Z column-major with padded leading dimensions (see eigLd): with a power-of-two stride
+// the column updates of H map every row to the same few cache sets.
+//
+// Numerical notes: the elementwise SIMD updates perform exactly the scalar operations, so the Francis sweep is
+// bitwise identical to the TypeScript path; the dot products of the Hessenberg reduction and of Q sum in two lanes,
+// so results differ from the TypeScript path by rounding only. No fused multiply-add. The QR iteration is bounded by
+// 30·max(10, n) sweeps per eigenvalue; non-convergence returns i + 1 as in the TypeScript path.
+//
+// References: as src/eig.ts (Francis 1961; Wilkinson & Reinsch 1971; Ahues & Tisseur, LAWN 122; LAPACK xGEHD2,
+// xORGHR, xLAHQR, xLANV2).
+//
+// Exported functions take plain integers and byte pointers into the shared memory (no default parameters). They
+// never allocate: scratch arrives in `work`.
+
+const EPS: f64 = 2.220446049250313e-16; // 2⁻⁵²
+const SAFMIN: f64 = 2.2250738585072014e-308; // 2⁻¹⁰²²
+
+@inline function lf(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+
+@inline function st(p: usize, i: i32, x: f64): void {
+  store<f64>(p + (<usize>i << 3), x);
+}
+
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 3);
+}
+
+@inline function sgn(x: f64): f64 {
+  return x >= 0 ? 1.0 : -1.0;
+}
+
+/** √(x² + y²), rescaling only when the squares would overflow or underflow (hypot2 of src/eig.ts). */
+function hyp(x: f64, y: f64): f64 {
+  const ax = abs(x);
+  const ay = abs(y);
+  const m = ax > ay ? ax : ay;
+  if (m == 0) return 0;
+  if (m > 1e-150 && m < 1e150) return sqrt(ax * ax + ay * ay);
+  if (!isFinite(m)) return m;
+  const a = ax / m;
+  const b = ay / m;
+  return m * sqrt(a * a + b * b);
+}
+
+/** Exact power of two lifting a magnitude below 2⁻⁶⁰⁰ to about 1 (tinyScale of src/eig.ts). */
+function tinyScale(m: f64): f64 {
+  if (m >= 2.409919865102884e-181 || m == 0) return 1; // 2⁻⁶⁰⁰
+  const e = min<i32>(1000, -<i32>Math.floor(Math.log2(m)));
+  return Math.pow(2, <f64>e);
+}
+
+/** Leading dimension (in f64) used for H and Z: n rounded up to whole 64-byte lines, plus a line if even. */
+export function eigLd(n: i32): i32 {
+  let ld = (n + 7) & ~7;
+  if (((ld >> 3) & 1) == 0) ld += 8;
+  return ld;
+}
+
+/** Bytes of scratch `eigRealSchurF64` needs. */
+export function eigWorkBytes(n: i32): usize {
+  return <usize>(3 * max(n, 1) + 16) << 3;
+}
+
+/**
+ * Reduce the real n×n matrix at `h` (row-major, leading dimension ldh) to real Schur form T = Zᵀ A Z in place, with
+ * Z (column-major, leading dimension ldz) if wantZ ≠ 0. On return T is quasi-upper-triangular with standardized 2×2
+ * blocks (entries below the subdiagonal zero), and (wr, wi) hold the eigenvalues in Schur order, a complex pair
+ * (i, i+1) with wi[i] > 0. With wantZ = 0 only the active blocks are updated (eigenvalues only). Returns 0, or
+ * i + 1 when eigenvalue i failed to converge.
+ */
+export function eigRealSchurF64(
+  n: i32,
+  h: usize,
+  ldh: i32,
+  z: usize,
+  ldz: i32,
+  wantZ: i32,
+  wr: usize,
+  wi: usize,
+  work: usize,
+): i32 {
+  if (n <= 0) return 0;
+  const tau = work;
+  const v = at(work, n);
+  const w = at(work, 2 * n);
+  const out = at(work, 3 * n);
+  hessenberg(h, n, ldh, tau, v, w);
+  if (wantZ != 0) formQ(h, n, ldh, tau, z, ldz, v);
+  for (let i = 2; i < n; i++) for (let j = 0; j < i - 1; j++) st(h, i * ldh + j, 0);
+  return francis(h, n, ldh, wantZ != 0 ? z : 0, ldz, wantZ != 0, wr, wi, out);
+}
+
+/** hessenbergReal of src/eig.ts with leading dimension ldh. */
+function hessenberg(a: usize, n: i32, ld: i32, tau: usize, v: usize, w: usize): void {
+  for (let k = 0; k + 2 < n; k++) {
+    let alpha = lf(a, (k + 1) * ld + k);
+    let scale: f64 = 0;
+    for (let i = k + 2; i < n; i++) scale = max(scale, abs(lf(a, i * ld + k)));
+    if (scale == 0) {
+      st(tau, k, 0);
+      continue;
+    }
+    const up = tinyScale(max(scale, abs(alpha)));
+    if (up != 1) {
+      for (let i = k + 2; i < n; i++) st(a, i * ld + k, lf(a, i * ld + k) * up);
+      alpha *= up;
+      scale *= up;
+    }
+    let ss: f64 = 0;
+    for (let i = k + 2; i < n; i++) {
+      const t = lf(a, i * ld + k) / scale;
+      ss += t * t;
+    }
+    const xnorm = scale * sqrt(ss);
+    const beta = -sgn(alpha) * hyp(alpha, xnorm);
+    const t = (beta - alpha) / beta;
+    const sc = 1 / (alpha - beta);
+    for (let i = k + 2; i < n; i++) st(a, i * ld + k, lf(a, i * ld + k) * sc);
+    st(a, (k + 1) * ld + k, beta / up);
+    st(tau, k, t);
+    st(v, k + 1, 1);
+    for (let i = k + 2; i < n; i++) st(v, i, lf(a, i * ld + k));
+    // w = vᵀ A[k+1.., k+1..], row axpys.
+    const j0 = k + 1;
+    const len = n - j0;
+    memory.copy(at(w, j0), at(a, (k + 1) * ld + j0), <usize>len << 3);
+    for (let i = k + 2; i < n; i++) {
+      const vi = lf(v, i);
+      if (vi == 0) continue;
+      axpy(at(w, j0), at(a, i * ld + j0), vi, len);
+    }
+    // Row by row: left update (rows > k) fused with the right dot product, then the right axpy.
+    for (let r = 0; r < n; r++) {
+      const row = at(a, r * ld + j0);
+      let s: f64;
+      const f = r > k ? t * lf(v, r) : 0;
+      if (f != 0) s = updateDot(row, at(w, j0), at(v, j0), f, len);
+      else s = dot(row, at(v, j0), len);
+      s *= t;
+      if (s == 0) continue;
+      axpy(row, at(v, j0), -s, len);
+    }
+  }
+}
+
+/** x += c·y over len entries. */
+function axpy(x: usize, y: usize, c: f64, len: i32): void {
+  const vc = f64x2.splat(c);
+  let j = 0;
+  for (; j + 1 < len; j += 2) {
+    const o = <usize>j << 3;
+    v128.store(x + o, f64x2.add(v128.load(x + o), f64x2.mul(vc, v128.load(y + o))));
+  }
+  for (; j < len; j++) {
+    const o = <usize>j << 3;
+    store<f64>(x + o, load<f64>(x + o) + c * load<f64>(y + o));
+  }
+}
+
+/** Σ x_j y_j (two lanes). */
+function dot(x: usize, y: usize, len: i32): f64 {
+  let acc = f64x2.splat(0);
+  let j = 0;
+  for (; j + 1 < len; j += 2) {
+    const o = <usize>j << 3;
+    acc = f64x2.add(acc, f64x2.mul(v128.load(x + o), v128.load(y + o)));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; j < len; j++) s += load<f64>(x + (<usize>j << 3)) * load<f64>(y + (<usize>j << 3));
+  return s;
+}
+
+/** x ← x − f·w, returning Σ x_j v_j of the updated x (two lanes). */
+function updateDot(x: usize, w: usize, v: usize, f: f64, len: i32): f64 {
+  const vf = f64x2.splat(f);
+  let acc = f64x2.splat(0);
+  let j = 0;
+  for (; j + 1 < len; j += 2) {
+    const o = <usize>j << 3;
+    const nx = f64x2.sub(v128.load(x + o), f64x2.mul(vf, v128.load(w + o)));
+    v128.store(x + o, nx);
+    acc = f64x2.add(acc, f64x2.mul(nx, v128.load(v + o)));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; j < len; j++) {
+    const o = <usize>j << 3;
+    const nx = load<f64>(x + o) - f * load<f64>(w + o);
+    store<f64>(x + o, nx);
+    s += nx * load<f64>(v + o);
+  }
+  return s;
+}
+
+/** formQReal of src/eig.ts: Q = P₀P₁… (column-major, leading dimension ldz) by backward accumulation. */
+function formQ(a: usize, n: i32, lda: i32, tau: usize, q: usize, ldq: i32, v: usize): void {
+  for (let j = 0; j < n; j++) {
+    memory.fill(at(q, j * ldq), 0, <usize>n << 3);
+    st(q, j * ldq + j, 1);
+  }
+  for (let k = n - 3; k >= 0; k--) {
+    const t = lf(tau, k);
+    if (t == 0) continue;
+    st(v, k + 1, 1);
+    for (let i = k + 2; i < n; i++) st(v, i, lf(a, i * lda + k));
+    const i0 = k + 1;
+    const len = n - i0;
+    for (let j = k + 1; j < n; j++) {
+      const col = at(q, j * ldq + i0);
+      const s = dot(col, at(v, i0), len) * t;
+      if (s == 0) continue;
+      axpy(col, at(v, i0), -s, len);
+    }
+  }
+}
+
+/** schurReal of src/eig.ts (Francis double-shift QR with xLANV2 standardization) with leading dimensions. */
+function francis(
+  h: usize,
+  n: i32,
+  ld: i32,
+  z: usize,
+  ldz: i32,
+  wantT: bool,
+  wr: usize,
+  wi: usize,
+  out: usize,
+): i32 {
+  const smlnum = SAFMIN * (<f64>n / EPS);
+  const itmax = 30 * max(10, n);
+  const KEXSH = 10;
+  let kdefl = 0;
+  let i1 = 0;
+  let i2 = n - 1;
+  let i = n - 1;
+  while (i >= 0) {
+    let l = 0;
+    let converged = false;
+    for (let its = 0; its <= itmax; its++) {
+      let k = i;
+      for (; k > l; k--) {
+        const hkk1 = abs(lf(h, k * ld + k - 1));
+        if (hkk1 <= smlnum) break;
+        let tst = abs(lf(h, (k - 1) * ld + k - 1)) + abs(lf(h, k * ld + k));
+        if (tst == 0) {
+          if (k - 2 >= 0) tst += abs(lf(h, (k - 1) * ld + k - 2));
+          if (k + 1 < n) tst += abs(lf(h, (k + 1) * ld + k));
+        }
+        if (hkk1 <= EPS * tst) {
+          const hk1k = abs(lf(h, (k - 1) * ld + k));
+          const ab = max(hkk1, hk1k);
+          const ba = min(hkk1, hk1k);
+          const hkk = abs(lf(h, k * ld + k));
+          const dif = abs(lf(h, (k - 1) * ld + k - 1) - lf(h, k * ld + k));
+          const aa = max(hkk, dif);
+          const bb = min(hkk, dif);
+          const s = aa + ab;
+          if (ba * (ab / s) <= max(smlnum, EPS * (bb * (aa / s)))) break;
+        }
+      }
+      l = k;
+      if (l > 0) st(h, l * ld + l - 1, 0);
+      if (l >= i - 1) {
+        converged = true;
+        break;
+      }
+      kdefl++;
+      if (!wantT) {
+        i1 = l;
+        i2 = i;
+      }
+      let h11: f64;
+      let h12: f64;
+      let h21: f64;
+      let h22: f64;
+      if (kdefl % (2 * KEXSH) == 0) {
+        const s = abs(lf(h, i * ld + i - 1)) + abs(lf(h, (i - 1) * ld + i - 2));
+        h11 = 0.75 * s + lf(h, i * ld + i);
+        h12 = -0.4375 * s;
+        h21 = s;
+        h22 = h11;
+      } else if (kdefl % KEXSH == 0) {
+        const s = abs(lf(h, (l + 1) * ld + l)) + abs(lf(h, (l + 2) * ld + l + 1));
+        h11 = 0.75 * s + lf(h, l * ld + l);
+        h12 = -0.4375 * s;
+        h21 = s;
+        h22 = h11;
+      } else {
+        h11 = lf(h, (i - 1) * ld + i - 1);
+        h21 = lf(h, i * ld + i - 1);
+        h12 = lf(h, (i - 1) * ld + i);
+        h22 = lf(h, i * ld + i);
+      }
+      let rt1r: f64;
+      let rt1i: f64;
+      let rt2r: f64;
+      let rt2i: f64;
+      const s0 = abs(h11) + abs(h12) + abs(h21) + abs(h22);
+      if (s0 == 0) {
+        rt1r = 0;
+        rt1i = 0;
+        rt2r = 0;
+        rt2i = 0;
+      } else {
+        h11 /= s0;
+        h21 /= s0;
+        h12 /= s0;
+        h22 /= s0;
+        const tr = (h11 + h22) / 2;
+        const det = (h11 - tr) * (h22 - tr) - h12 * h21;
+        const rtdisc = sqrt(abs(det));
+        if (det >= 0) {
+          rt1r = tr * s0;
+          rt2r = rt1r;
+          rt1i = rtdisc * s0;
+          rt2i = -rt1i;
+        } else {
+          rt1r = tr + rtdisc;
+          rt2r = tr - rtdisc;
+          if (abs(rt1r - h22) <= abs(rt2r - h22)) {
+            rt1r *= s0;
+            rt2r = rt1r;
+          } else {
+            rt2r *= s0;
+            rt1r = rt2r;
+          }
+          rt1i = 0;
+          rt2i = 0;
+        }
+      }
+      let m = i - 2;
+      let v0: f64 = 0;
+      let v1: f64 = 0;
+      let v2: f64 = 0;
+      for (; m >= l; m--) {
+        const hmm = lf(h, m * ld + m);
+        let h21s = lf(h, (m + 1) * ld + m);
+        const s = abs(hmm - rt2r) + abs(rt2i) + abs(h21s);
+        h21s /= s;
+        v0 = h21s * lf(h, m * ld + m + 1) + (hmm - rt1r) * ((hmm - rt2r) / s) - rt1i * (rt2i / s);
+        v1 = h21s * (hmm + lf(h, (m + 1) * ld + m + 1) - rt1r - rt2r);
+        v2 = h21s * lf(h, (m + 2) * ld + m + 1);
+        const sv = abs(v0) + abs(v1) + abs(v2);
+        v0 /= sv;
+        v1 /= sv;
+        v2 /= sv;
+        if (m == l) break;
+        const h00 = abs(lf(h, m * ld + m - 1)) * (abs(v1) + abs(v2));
+        const h01 = abs(v0) * (abs(lf(h, (m - 1) * ld + m - 1)) + abs(hmm) + abs(lf(h, (m + 1) * ld + m + 1)));
+        if (h00 <= EPS * h01) break;
+      }
+      for (let k2 = m; k2 <= i - 1; k2++) {
+        const nr = min(3, i - k2 + 1);
+        let x0: f64;
+        let x1: f64;
+        let x2: f64;
+        if (k2 > m) {
+          x0 = lf(h, k2 * ld + k2 - 1);
+          x1 = lf(h, (k2 + 1) * ld + k2 - 1);
+          x2 = nr == 3 ? lf(h, (k2 + 2) * ld + k2 - 1) : 0;
+        } else {
+          x0 = v0;
+          x1 = v1;
+          x2 = nr == 3 ? v2 : 0;
+        }
+        let t1: f64 = 0;
+        let u2: f64 = 0;
+        let u3: f64 = 0;
+        let beta = x0;
+        const xn = nr == 3 ? hyp(x1, x2) : abs(x1);
+        if (xn != 0) {
+          const up = tinyScale(max(xn, abs(x0)));
+          const y0 = x0 * up;
+          const b = -sgn(y0) * hyp(y0, xn * up);
+          t1 = (b - y0) / b;
+          const sc = 1 / (y0 - b);
+          u2 = x1 * up * sc;
+          u3 = x2 * up * sc;
+          beta = b / up;
+        }
+        if (k2 > m) {
+          st(h, k2 * ld + k2 - 1, beta);
+          st(h, (k2 + 1) * ld + k2 - 1, 0);
+          if (k2 < i - 1) st(h, (k2 + 2) * ld + k2 - 1, 0);
+        } else if (m > l) {
+          st(h, k2 * ld + k2 - 1, lf(h, k2 * ld + k2 - 1) * (1 - t1));
+        }
+        if (t1 == 0) continue;
+        const t2 = t1 * u2;
+        if (nr == 3) {
+          const t3 = t1 * u3;
+          reflectRows3(at(h, k2 * ld), at(h, (k2 + 1) * ld), at(h, (k2 + 2) * ld), k2, i2, u2, u3, t1, t2, t3);
+          const jmax = min(k2 + 3, i);
+          for (let j = i1; j <= jmax; j++) {
+            const o = at(h, j * ld + k2);
+            const a = load<f64>(o);
+            const b = load<f64>(o, 8);
+            const c = load<f64>(o, 16);
+            const sum = a + u2 * b + u3 * c;
+            store<f64>(o, a - sum * t1);
+            store<f64>(o, b - sum * t2, 8);
+            store<f64>(o, c - sum * t3, 16);
+          }
+          if (z != 0) reflectRows3(at(z, k2 * ldz), at(z, (k2 + 1) * ldz), at(z, (k2 + 2) * ldz), 0, n - 1, u2, u3, t1, t2, t3);
+        } else {
+          reflectRows2(at(h, k2 * ld), at(h, (k2 + 1) * ld), k2, i2, u2, t1, t2);
+          for (let j = i1; j <= i; j++) {
+            const o = at(h, j * ld + k2);
+            const a = load<f64>(o);
+            const b = load<f64>(o, 8);
+            const sum = a + u2 * b;
+            store<f64>(o, a - sum * t1);
+            store<f64>(o, b - sum * t2, 8);
+          }
+          if (z != 0) reflectRows2(at(z, k2 * ldz), at(z, (k2 + 1) * ldz), 0, n - 1, u2, t1, t2);
+        }
+      }
+    }
+    if (!converged) return i + 1;
+    if (l == i) {
+      st(wr, i, lf(h, i * ld + i));
+      st(wi, i, 0);
+    } else {
+      const p = (i - 1) * ld + i - 1;
+      standardize2x2(lf(h, p), lf(h, p + 1), lf(h, p + ld), lf(h, p + ld + 1), out);
+      st(h, p, lf(out, 0));
+      st(h, p + 1, lf(out, 1));
+      st(h, p + ld, lf(out, 2));
+      st(h, p + ld + 1, lf(out, 3));
+      st(wr, i - 1, lf(out, 4));
+      st(wi, i - 1, lf(out, 5));
+      st(wr, i, lf(out, 6));
+      st(wi, i, lf(out, 7));
+      const cs = lf(out, 8);
+      const sn = lf(out, 9);
+      if (wantT) {
+        for (let j = i + 1; j <= i2; j++) {
+          const x = lf(h, (i - 1) * ld + j);
+          const y = lf(h, i * ld + j);
+          st(h, (i - 1) * ld + j, cs * x + sn * y);
+          st(h, i * ld + j, cs * y - sn * x);
+        }
+        for (let j = i1; j <= i - 2; j++) {
+          const x = lf(h, j * ld + i - 1);
+          const y = lf(h, j * ld + i);
+          st(h, j * ld + i - 1, cs * x + sn * y);
+          st(h, j * ld + i, cs * y - sn * x);
+        }
+      }
+      if (z != 0) {
+        for (let j = 0; j < n; j++) {
+          const x = lf(z, (i - 1) * ldz + j);
+          const y = lf(z, i * ldz + j);
+          st(z, (i - 1) * ldz + j, cs * x + sn * y);
+          st(z, i * ldz + j, cs * y - sn * x);
+        }
+      }
+    }
+    kdefl = 0;
+    i = l - 1;
+  }
+  return 0;
+}
+
+/**
+ * Apply the reflector I − t (1, u2, u3)(1, u2, u3)ᵀ to three rows (r0, r1, r2) over entries j0..j1 — the rows of
+ * H in the row update, or three columns of the column-major Z. The SIMD lanes perform exactly the scalar operations.
+ */
+function reflectRows3(
+  r0: usize,
+  r1: usize,
+  r2: usize,
+  j0: i32,
+  j1: i32,
+  u2: f64,
+  u3: f64,
+  t1: f64,
+  t2: f64,
+  t3: f64,
+): void {
+  const vu2 = f64x2.splat(u2);
+  const vu3 = f64x2.splat(u3);
+  const vt1 = f64x2.splat(t1);
+  const vt2 = f64x2.splat(t2);
+  const vt3 = f64x2.splat(t3);
+  let j = j0;
+  for (; j + 1 <= j1; j += 2) {
+    const o = <usize>j << 3;
+    const a = v128.load(r0 + o);
+    const b = v128.load(r1 + o);
+    const c = v128.load(r2 + o);
+    const sum = f64x2.add(f64x2.add(a, f64x2.mul(vu2, b)), f64x2.mul(vu3, c));
+    v128.store(r0 + o, f64x2.sub(a, f64x2.mul(sum, vt1)));
+    v128.store(r1 + o, f64x2.sub(b, f64x2.mul(sum, vt2)));
+    v128.store(r2 + o, f64x2.sub(c, f64x2.mul(sum, vt3)));
+  }
+  for (; j <= j1; j++) {
+    const o = <usize>j << 3;
+    const a = load<f64>(r0 + o);
+    const b = load<f64>(r1 + o);
+    const c = load<f64>(r2 + o);
+    const sum = a + u2 * b + u3 * c;
+    store<f64>(r0 + o, a - sum * t1);
+    store<f64>(r1 + o, b - sum * t2);
+    store<f64>(r2 + o, c - sum * t3);
+  }
+}
+
+/** Two-row version of {@link reflectRows3}. */
+function reflectRows2(r0: usize, r1: usize, j0: i32, j1: i32, u2: f64, t1: f64, t2: f64): void {
+  const vu2 = f64x2.splat(u2);
+  const vt1 = f64x2.splat(t1);
+  const vt2 = f64x2.splat(t2);
+  let j = j0;
+  for (; j + 1 <= j1; j += 2) {
+    const o = <usize>j << 3;
+    const a = v128.load(r0 + o);
+    const b = v128.load(r1 + o);
+    const sum = f64x2.add(a, f64x2.mul(vu2, b));
+    v128.store(r0 + o, f64x2.sub(a, f64x2.mul(sum, vt1)));
+    v128.store(r1 + o, f64x2.sub(b, f64x2.mul(sum, vt2)));
+  }
+  for (; j <= j1; j++) {
+    const o = <usize>j << 3;
+    const a = load<f64>(r0 + o);
+    const b = load<f64>(r1 + o);
+    const sum = a + u2 * b;
+    store<f64>(r0 + o, a - sum * t1);
+    store<f64>(r1 + o, b - sum * t2);
+  }
+}
+
+/**
+ * standardize2x2 of src/eig.ts (xLANV2 with LAPACK 3.10's rescaling). Writes a, b, c, d, rt1r, rt1i, rt2r, rt2i,
+ * cs, sn to out[0..9].
+ */
+function standardize2x2(a: f64, b: f64, c: f64, d: f64, out: usize): void {
+  let cs: f64 = 1;
+  let sn: f64 = 0;
+  if (c == 0) {
+    // already upper triangular
+  } else if (b == 0) {
+    cs = 0;
+    sn = 1;
+    const t = d;
+    d = a;
+    a = t;
+    b = -c;
+    c = 0;
+  } else if (a - d == 0 && sgn(b) != sgn(c)) {
+    // already standard
+  } else {
+    let temp = a - d;
+    let p = 0.5 * temp;
+    const bcmax = max(abs(b), abs(c));
+    const bcmis = min(abs(b), abs(c)) * sgn(b) * sgn(c);
+    const scale = max(abs(p), bcmax);
+    let zz = (p / scale) * p + (bcmax / scale) * bcmis;
+    if (zz >= 4 * EPS) {
+      zz = p + sgn(p) * sqrt(scale) * sqrt(zz);
+      a = d + zz;
+      d = d - (bcmax / zz) * bcmis;
+      const tau = hyp(c, zz);
+      cs = zz / tau;
+      sn = c / tau;
+      b = b - c;
+      c = 0;
+    } else {
+      let sigma = b + c;
+      const big: f64 = 9.989595361011175e145; // 2⁴⁸⁵
+      const small: f64 = 1.0010415475915505e-146; // 2⁻⁴⁸⁵
+      for (let count = 0; count < 20; count++) {
+        const sc = max(abs(temp), abs(sigma));
+        if (sc >= big) {
+          sigma *= small;
+          temp *= small;
+        } else if (sc <= small) {
+          sigma *= big;
+          temp *= big;
+        } else break;
+      }
+      p = 0.5 * temp;
+      const tau = hyp(sigma, temp);
+      cs = sqrt(0.5 * (1 + abs(sigma) / tau));
+      sn = -(p / (tau * cs)) * sgn(sigma);
+      const aa = a * cs + b * sn;
+      const bb = -a * sn + b * cs;
+      const cc = c * cs + d * sn;
+      const dd = -c * sn + d * cs;
+      a = aa * cs + cc * sn;
+      b = bb * cs + dd * sn;
+      c = -aa * sn + cc * cs;
+      d = -bb * sn + dd * cs;
+      temp = 0.5 * (a + d);
+      a = temp;
+      d = temp;
+      if (c != 0) {
+        if (b != 0) {
+          if (sgn(b) == sgn(c)) {
+            const sab = sqrt(abs(b));
+            const sac = sqrt(abs(c));
+            p = sgn(c) * sab * sac;
+            const tau2 = 1 / sqrt(abs(b + c));
+            a = temp + p;
+            d = temp - p;
+            b = b - c;
+            c = 0;
+            const cs1 = sab * tau2;
+            const sn1 = sac * tau2;
+            const t = cs * cs1 - sn * sn1;
+            sn = cs * sn1 + sn * cs1;
+            cs = t;
+          }
+        } else {
+          b = -c;
+          c = 0;
+          const t = cs;
+          cs = -sn;
+          sn = t;
+        }
+      }
+    }
+  }
+  let rt1i: f64 = 0;
+  let rt2i: f64 = 0;
+  if (c != 0) {
+    rt1i = sqrt(abs(b)) * sqrt(abs(c));
+    rt2i = -rt1i;
+  }
+  st(out, 0, a);
+  st(out, 1, b);
+  st(out, 2, c);
+  st(out, 3, d);
+  st(out, 4, a);
+  st(out, 5, rt1i);
+  st(out, 6, d);
+  st(out, 7, rt2i);
+  st(out, 8, cs);
+  st(out, 9, sn);
+}
