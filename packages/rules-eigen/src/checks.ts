@@ -124,7 +124,8 @@ export function symmetryTolerance(dtype: DType): number {
  *
  * **References**: DESIGN.md, "Details" (input checks); STYLE.md, "Errors people can act on".
  *
- * @throws NotSymmetricError naming max |A − Aᵀ| and where it occurs, and suggesting `{ symmetrize: true }`.
+ * @throws NotSymmetricError naming max |A − Aᵀ| (with the argument's own name) and where it occurs, and suggesting
+ * `{ symmetrize: true }`.
  * @example
  * ```ts
  * requireHermitian(tensor([[1, 2], [2.5, 1]]), 'eigh');
@@ -160,12 +161,12 @@ export function requireHermitian(A: Tensor, fname: string, arg = 'A', tol = symm
     }
     if (worst > tol * maxAbs) {
       const sym = im ? 'Hermitian' : 'symmetric';
-      const op = im ? 'Aᴴ' : 'Aᵀ';
+      const op = `${arg}${im ? 'ᴴ' : 'ᵀ'}`;
       const where = batchShape.length > 0 ? ` of matrix [${unravel(b, batchShape).join(', ')}]` : '';
       throw new NotSymmetricError(
-        `${fname}: ${arg} is not ${sym} (max |A − ${op}| = ${worst.toExponential(1)} at [${wi}, ${wj}]${where}, ` +
-          `above ${tol.toExponential(0)}·max|A| = ${(tol * maxAbs).toExponential(1)}); ` +
-          `pass { symmetrize: true } to use (A + ${op})/2`,
+        `${fname}: ${arg} is not ${sym} (max |${arg} − ${op}| = ${worst.toExponential(1)} at [${wi}, ${wj}]${where}, ` +
+          `above ${tol.toExponential(0)}·max|${arg}| = ${(tol * maxAbs).toExponential(1)}); ` +
+          `pass { symmetrize: true } to use (${arg} + ${op})/2`,
         worst,
         [wi, wj],
       );

@@ -413,7 +413,9 @@ export function requireClusterConstant(vbar: Tensor, spec: Spectrum, res: Resolv
  *
  * **Numerical notes**: for a gauge-invariant loss these components are O(n·ε)·‖V̄‖ (rounding of V's orthonormality);
  * the threshold √ε (1.5e-8 in float64, 3.5e-4 in float32) sits far above that and far below any genuine dependence.
- * Matrices with V̄ = 0 are skipped.
+ * Matrices with V̄ = 0 are skipped. `vbarNorms` is the scale the components are measured against (‖V̄‖_F for
+ * orthonormal V, where it equals ‖Vᴴ V̄‖_F); `scaleName` names it in messages (geigh, whose V is only B-orthonormal,
+ * passes ‖Vᵀ V̄‖_F and `'‖VᵀV̄‖'`, so the test does not depend on the scaling of B).
  *
  * **References**: MATH.md, "Symmetric / Hermitian eigh" (gauge); PyTorch `linalg_eig_backward` (phase check, with
  * looser absolute tolerances); ChainRules.jl `_eigvecs_stabilize_mat`.
@@ -430,6 +432,7 @@ export function checkVectorCotangent(
   spec: Spectrum,
   res: ResolvedDegeneracy,
   fname: string,
+  scaleName = '‖V̄‖',
 ): void {
   const { n, count } = spec;
   const re = X.data;
@@ -480,7 +483,7 @@ export function checkVectorCotangent(
       if (res.policy === 'error') {
         throw new DegenerateEigenvaluesError(
           `${fname}: ${describeCluster(spec, b, c)} form a cluster (gaps ≤ ${res.atol.toExponential(1)} + ${res.rtol.toExponential(1)}·max|λ|) ` +
-            `and the eigenvector cotangent has a component of ${size.toExponential(1)}·‖V̄‖ inside it under policy 'error'. ` +
+            `and the eigenvector cotangent has a component of ${size.toExponential(1)}·${scaleName} inside it under policy 'error'. ` +
             "Eigenvectors of a repeated eigenvalue have no derivative; use policy 'gauge' if the loss depends on the eigenspace only, " +
             "or 'broaden' for a smoothed (biased) gradient",
           [c.start, c.end],
@@ -490,7 +493,7 @@ export function checkVectorCotangent(
       }
       throw new GaugeDependenceError(
         `${fname}: the loss depends on the choice of basis inside the degenerate cluster of ${describeCluster(spec, b, c)}: ` +
-          `the skew part of Vᴴ V̄ on the cluster is ${size.toExponential(1)}·‖V̄‖. Inside a cluster the eigenvectors are arbitrary ` +
+          `the skew part of Vᴴ V̄ on the cluster is ${size.toExponential(1)}·${scaleName}. Inside a cluster the eigenvectors are arbitrary ` +
           '(any rotation of them is as good), so this gradient would be noise. Make the loss depend on the eigenspace only ' +
           "(a projector V_C V_Cᴴ, Σ|v|² over the cluster), or pass { degeneracy: { policy: 'broaden' } } for a smoothed, biased gradient",
         [c.start, c.end],
