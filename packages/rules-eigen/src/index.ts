@@ -14,11 +14,14 @@
  */
 import type { AnyRule } from '@ad/core';
 import { eigh, eigvalsh } from './eigh.js';
+import { geigh, geigvalsh } from './geigh.js';
 
 export { eigh, eigvalsh } from './eigh.js';
 export type { EighOptions, EighResult } from './eigh.js';
+export { geigh, geigvalsh } from './geigh.js';
+export type { GeighOptions, GeighResult } from './geigh.js';
 export { DEGENERACY_POLICIES } from './degeneracy.js';
 export type { DegeneracyOptions, DegeneracyPolicy } from './degeneracy.js';
 
 /** Every rule of @ad/rules-eigen, for the conformance suite (`runConformance(rules)` of @ad/testing). */
-export const rules: readonly AnyRule[] = [eigvalsh, eigh];
+export const rules: readonly AnyRule[] = [eigvalsh, eigh, geigvalsh, geigh];
