@@ -56,7 +56,22 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-/** Renders rows as a fixed-width table. */
+/**
+ * Renders conformance rows as the fixed-width table `runConformance` prints, followed by a summary line and the first
+ * failures of each failing rule.
+ *
+ * **Method**: one row per rule: name, samples, the checks run, the worst relative error, PASS/FAIL/SKIP.
+ *
+ * **Numerical notes**: relative errors are printed with 3 significant digits.
+ *
+ * **References**: ChainRulesTestUtils.jl's test summaries.
+ *
+ * @example
+ * ```ts
+ * const { rows } = runConformance([exp], { samples: { '@ad/core/exp': [[tensor([0.5])]] } });
+ * formatConformanceTable(rows);   // "rule | samples | checks | worst rel. error | result …"
+ * ```
+ */
 export function formatConformanceTable(rows: readonly ConformanceRow[]): string {
   const header = ['rule', 'samples', 'checks', 'worst rel. error', 'result'];
   const body = rows.map((r) => [

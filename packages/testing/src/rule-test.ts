@@ -786,7 +786,8 @@ function locateWorstEntry(run: Run, i: number, ctFlat: Float64Array, ct: { viewF
  * @example
  * ```ts
  * testFrule(exp, [tensor([0, 1])]).ok;   // true
- * testFrule(eigvalsh, [symmetric(A)], { oneSided: true });   // at an exact cluster
+ * // forward-over-forward too, through a plain function of two arguments
+ * testFrule((a, b) => mul(sin(a), b), [tensor([0.5]), tensor([2])], { order: 2, throws: true });
  * ```
  */
 export function testFrule(f: FunctionUnderTest, args: readonly unknown[], opts: RuleTestOptions = {}): TestReport {

@@ -10,7 +10,22 @@ import type { Rng } from './internal/rng.js';
 /** The structures the harness knows (a rule's `structure` entries other than `'nondiff'`). */
 export type StructureKind = 'general' | 'symmetric' | 'hermitian' | 'spd' | 'diagonal' | 'real';
 
-/** An argument marked with a structure: the harness perturbs it inside the structure and checks its cotangent. */
+/**
+ * An argument marked with a structure: the harness perturbs it inside the structure and checks its cotangent.
+ * Made by {@link symmetric}, {@link hermitian}, {@link spd} and {@link structured}.
+ *
+ * **Method**: a plain wrapper (value + structure); the harness unwraps it before calling the function under test.
+ *
+ * **Numerical notes**: the value is not modified or checked beyond being square.
+ *
+ * **References**: ChainRulesCore's `ProjectTo` names the same structures.
+ *
+ * @example
+ * ```ts
+ * const m = symmetric(tensor([[1, 2], [2, 1]]));
+ * m.structure;   // 'symmetric'
+ * ```
+ */
 export class Structured {
   /** The argument's value. */
   readonly value: Tensor;
@@ -61,7 +76,7 @@ export function symmetric(A: TensorLike): Structured {
  *
  * @example
  * ```ts
- * testRrule(f, [hermitian(complex(tensor([[2, 1], [1, 3]]), tensor([[0, 1], [-1, 0]])))]);
+ * testRrule((H) => real(trace(matmul(H, H))), [hermitian(complex(tensor([[2, 1], [1, 3]]), tensor([[0, 1], [-1, 0]])))], { throws: true });
  * ```
  */
 export function hermitian(A: TensorLike): Structured {
@@ -83,7 +98,7 @@ export function hermitian(A: TensorLike): Structured {
  *
  * @example
  * ```ts
- * testRrule((A) => logdet(A), [spd(tensor([[2, 1], [1, 3]]))]);
+ * checkGrad((A) => sum(log(diag(A))), spd(tensor([[2, 1], [1, 3]])), { throws: true });
  * ```
  */
 export function spd(A: TensorLike): Structured {

@@ -7,7 +7,7 @@
  * ```ts
  * import '@ad/testing/vitest';
  * import { symmetric } from '@ad/testing';
- * expect(eigvalsh).toPassRruleTest([symmetric(A)]);
+ * expect((A) => trace(matmul(A, A))).toPassRruleTest([symmetric(tensor([[2, 1], [1, 3]]))]);
  * expect((x) => sum(exp(x))).toPassGradCheck(tensor([1, 2]), { order: 2 });
  * ```
  * @module
