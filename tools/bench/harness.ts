@@ -8,12 +8,15 @@
  * `pnpm --filter @ad/bench bench` runs every `*.bench.ts` (run-all.ts), each in its own process.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** tools/bench */
 export const benchDir = dirname(fileURLToPath(import.meta.url));
+
+/** 1-minute load average when the benchmark started (the machine may be shared; reported with the results). */
+export const loadAtStart = loadavg()[0] ?? 0;
 
 /** `--quick` on the command line: a smoke run (short timings; results are not meant to be committed). */
 export const quick = process.argv.includes('--quick');
@@ -86,6 +89,47 @@ export function time(fn: () => void, opts: TimeOptions = {}): Timing {
   return { medianMs: median, minMs: perCall[0]!, samples, repsPerSample: reps };
 }
 
+/**
+ * Times several functions interleaved: `rounds` rounds, each warming up and sampling every function in turn, so a
+ * burst of load on a shared machine hits all of them alike and their ratios stay fair. Returns, per name, the median
+ * and minimum over all samples of all rounds.
+ */
+export function timeInterleaved<K extends string>(
+  fns: Record<K, () => void>,
+  opts: TimeOptions & { rounds?: number } = {},
+): Record<K, Timing> {
+  const rounds = opts.rounds ?? (quick ? 1 : 5);
+  const perRound: TimeOptions = {
+    warmupRuns: opts.warmupRuns ?? 3,
+    warmupMs: opts.warmupMs ?? (quick ? 10 : 60),
+    samples: opts.samples ?? (quick ? 3 : 3),
+    minSampleMs: opts.minSampleMs,
+  };
+  const all = {} as Record<K, { medians: number[]; min: number; samples: number; reps: number }>;
+  for (let r = 0; r < rounds; r++) {
+    for (const name of Object.keys(fns) as K[]) {
+      const t = time(fns[name], perRound);
+      const acc = (all[name] ??= { medians: [], min: Infinity, samples: 0, reps: t.repsPerSample });
+      acc.medians.push(t.medianMs);
+      acc.min = Math.min(acc.min, t.minMs);
+      acc.samples += t.samples;
+    }
+  }
+  const out = {} as Record<K, Timing>;
+  for (const name of Object.keys(all) as K[]) {
+    const a = all[name];
+    const m = [...a.medians].sort((x, y) => x - y);
+    const mid = m.length >> 1;
+    out[name] = {
+      medianMs: m.length % 2 ? m[mid]! : (m[mid - 1]! + m[mid]!) / 2,
+      minMs: a.min,
+      samples: a.samples,
+      repsPerSample: a.reps,
+    };
+  }
+  return out;
+}
+
 export interface Environment {
   cpu: string;
   cores: number;
@@ -93,6 +137,8 @@ export interface Environment {
   v8: string;
   platform: string;
   date: string;
+  /** 1-minute load average at the start and at the end of the run. */
+  load: { start: number; end: number };
 }
 
 /** CPU model (from /proc/cpuinfo where available, else os.cpus()), core count, Node and V8 versions, date. */
@@ -112,6 +158,7 @@ export function environment(): Environment {
     v8: process.versions.v8,
     platform: `${process.platform}-${process.arch}`,
     date: new Date().toISOString().slice(0, 10),
+    load: { start: loadAtStart, end: loadavg()[0] ?? 0 },
   };
 }
 
@@ -163,7 +210,8 @@ export function writeReport(report: Report, force = false): void {
     '',
     report.description.trim(),
     '',
-    `Measured on ${env.cpu} (${env.cores} cores), Node ${env.node} (V8 ${env.v8}), ${env.platform}, ${env.date}. ` +
+    `Measured on ${env.cpu} (${env.cores} cores), Node ${env.node} (V8 ${env.v8}), ${env.platform}, ${env.date}; ` +
+      `1-minute load average ${env.load.start.toFixed(1)} at start, ${env.load.end.toFixed(1)} at end. ` +
       `Regenerate: \`pnpm --filter @ad/bench bench:${report.name}\`.`,
     '',
     ...report.tables.flatMap((t) => [markdownTable(t), '']),
