@@ -649,3 +649,299 @@ function standardize2x2(a: f64, b: f64, c: f64, d: f64, out: usize): void {
   st(out, 8, cs);
   st(out, 9, sn);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Eigenvectors of the real Schur form (eigenvectorsRealSchur of src/eig.ts)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Bytes of scratch `eigRealVectorsF64` needs. */
+export function eigVectorsWorkBytes(n: i32): usize {
+  return <usize>(4 * max(n, 1) + 8) << 3;
+}
+
+/**
+ * Overwrite the Schur vectors Z (column-major, leading dimension ldz) with the eigenvectors Z·x of A, where T x = λ x
+ * is solved by back substitution on the quasi-triangular T (row-major, leading dimension ldt) left by
+ * eigRealSchurF64. Real λ: column k holds the vector; a pair k, k+1 (wi[k] > 0): column k the real part and column
+ * k+1 the imaginary part of the vector of wr[k] + i·wi[k]. Not normalized. Zero pivots are replaced by
+ * smin = max(ε|λ|, n·safmin/ε) and partial vectors rescaled instead of overflowing, as in the TypeScript path.
+ */
+export function eigRealVectorsF64(n: i32, t: usize, ldt: i32, z: usize, ldz: i32, wr: usize, wi: usize, work: usize): void {
+  if (n <= 0) return;
+  const smlnum = SAFMIN * (<f64>n / EPS);
+  const xr = work;
+  const xi = at(work, n);
+  const ur = at(work, 2 * n);
+  const ui = at(work, 3 * n);
+  const out = at(work, 4 * n);
+  // Bound on |x_m| keeping every dot product and back-transformed entry below 2¹⁰²⁰ (backSubstitutionBound).
+  let tau: f64 = 1;
+  for (let i = 0; i < n; i++) for (let j = max(i - 1, 0); j < n; j++) tau = max(tau, abs(lf(t, i * ldt + j)));
+  const xmax = 1.1235582092889474e307 / (<f64>n * tau); // 2¹⁰²⁰ / (n·τ)
+  let ki = n - 1;
+  while (ki >= 0) {
+    const pair = ki > 0 && lf(t, ki * ldt + ki - 1) != 0;
+    if (!pair) {
+      const lam = lf(wr, ki);
+      const smin = max(EPS * abs(lam), smlnum);
+      memory.fill(xr, 0, <usize>(ki + 1) << 3);
+      st(xr, ki, 1);
+      let j = ki - 1;
+      while (j >= 0) {
+        if (j > 0 && lf(t, j * ldt + j - 1) != 0) {
+          const r1 = -dot(at(t, (j - 1) * ldt + j + 1), at(xr, j + 1), ki - j);
+          const r2 = -dot(at(t, j * ldt + j + 1), at(xr, j + 1), ki - j);
+          const a11 = lf(t, (j - 1) * ldt + j - 1) - lam;
+          const a12 = lf(t, (j - 1) * ldt + j);
+          const a21 = lf(t, j * ldt + j - 1);
+          const a22 = lf(t, j * ldt + j) - lam;
+          solve2x2(a11, 0, a12, 0, a21, 0, a22, 0, r1, 0, r2, 0, smin, out);
+          let s0 = lf(out, 0);
+          let s2 = lf(out, 2);
+          const m = max(abs(s0), abs(s2));
+          if (!(m <= xmax)) {
+            const ra = max(abs(r1), abs(r2));
+            solve2x2(a11, 0, a12, 0, a21, 0, a22, 0, r1 / ra, 0, r2 / ra, 0, smin, out);
+            const my = max(abs(lf(out, 0)), abs(lf(out, 2)));
+            scaleVec(xr, 0, j + 1, ki, xmax / my / ra);
+            s0 = lf(out, 0) * (xmax / my);
+            s2 = lf(out, 2) * (xmax / my);
+          }
+          st(xr, j - 1, s0);
+          st(xr, j, s2);
+          j -= 2;
+        } else {
+          let dd = lf(t, j * ldt + j) - lam;
+          if (abs(dd) < smin) dd = smin;
+          const rhs = -dot(at(t, j * ldt + j + 1), at(xr, j + 1), ki - j);
+          let v = rhs / dd;
+          if (!(abs(v) <= xmax)) {
+            const ra = abs(rhs);
+            const y = rhs / ra / dd;
+            const my = abs(y);
+            scaleVec(xr, 0, j + 1, ki, xmax / my / ra);
+            v = y * (xmax / my);
+          }
+          st(xr, j, v);
+          j -= 1;
+        }
+      }
+      combineColumns(z, ldz, n, xr, ki, ur);
+      memory.copy(at(z, ki * ldz), ur, <usize>n << 3);
+      ki -= 1;
+    } else {
+      const k0 = ki - 1;
+      const lr = lf(wr, k0);
+      const li = lf(wi, k0);
+      const smin = max(EPS * (abs(lr) + abs(li)), smlnum);
+      memory.fill(xr, 0, <usize>(ki + 1) << 3);
+      memory.fill(xi, 0, <usize>(ki + 1) << 3);
+      const b = lf(t, k0 * ldt + ki);
+      const c = lf(t, ki * ldt + k0);
+      if (abs(b) >= abs(c)) {
+        st(xr, k0, 1);
+        st(xi, ki, li / b);
+      } else {
+        st(xr, k0, -li / c);
+        st(xi, ki, 1);
+      }
+      let j = k0 - 1;
+      while (j >= 0) {
+        if (j > 0 && lf(t, j * ldt + j - 1) != 0) {
+          const len = ki - j;
+          const r1r = -dot(at(t, (j - 1) * ldt + j + 1), at(xr, j + 1), len);
+          const r1i = -dot(at(t, (j - 1) * ldt + j + 1), at(xi, j + 1), len);
+          const r2r = -dot(at(t, j * ldt + j + 1), at(xr, j + 1), len);
+          const r2i = -dot(at(t, j * ldt + j + 1), at(xi, j + 1), len);
+          const a11 = lf(t, (j - 1) * ldt + j - 1) - lr;
+          const a12 = lf(t, (j - 1) * ldt + j);
+          const a21 = lf(t, j * ldt + j - 1);
+          const a22 = lf(t, j * ldt + j) - lr;
+          solve2x2(a11, -li, a12, 0, a21, 0, a22, -li, r1r, r1i, r2r, r2i, smin, out);
+          const m = max(max(abs(lf(out, 0)), abs(lf(out, 1))), max(abs(lf(out, 2)), abs(lf(out, 3))));
+          let f: f64 = 1;
+          if (!(m <= xmax)) {
+            const ra = max(max(abs(r1r), abs(r1i)), max(abs(r2r), abs(r2i)));
+            solve2x2(a11, -li, a12, 0, a21, 0, a22, -li, r1r / ra, r1i / ra, r2r / ra, r2i / ra, smin, out);
+            const my = max(max(abs(lf(out, 0)), abs(lf(out, 1))), max(abs(lf(out, 2)), abs(lf(out, 3))));
+            scaleVec(xr, xi, j + 1, ki, xmax / my / ra);
+            f = xmax / my;
+          }
+          st(xr, j - 1, lf(out, 0) * f);
+          st(xi, j - 1, lf(out, 1) * f);
+          st(xr, j, lf(out, 2) * f);
+          st(xi, j, lf(out, 3) * f);
+          j -= 2;
+        } else {
+          let dr = lf(t, j * ldt + j) - lr;
+          let di = -li;
+          if (abs(dr) + abs(di) < smin) {
+            dr = smin;
+            di = 0;
+          }
+          const len = ki - j;
+          const sr = -dot(at(t, j * ldt + j + 1), at(xr, j + 1), len);
+          const si = -dot(at(t, j * ldt + j + 1), at(xi, j + 1), len);
+          cdiv(sr, si, dr, di, out);
+          let qr = lf(out, 0);
+          let qi = lf(out, 1);
+          if (!(max(abs(qr), abs(qi)) <= xmax)) {
+            const ra = max(abs(sr), abs(si));
+            cdiv(sr / ra, si / ra, dr, di, out);
+            const my = max(abs(lf(out, 0)), abs(lf(out, 1)));
+            scaleVec(xr, xi, j + 1, ki, xmax / my / ra);
+            qr = lf(out, 0) * (xmax / my);
+            qi = lf(out, 1) * (xmax / my);
+          }
+          st(xr, j, qr);
+          st(xi, j, qi);
+          j -= 1;
+        }
+      }
+      combineColumns(z, ldz, n, xr, ki, ur);
+      combineColumns(z, ldz, n, xi, ki, ui);
+      memory.copy(at(z, k0 * ldz), ur, <usize>n << 3);
+      memory.copy(at(z, ki * ldz), ui, <usize>n << 3);
+      ki -= 2;
+    }
+  }
+}
+
+function scaleVec(xr: usize, xi: usize, from: i32, to: i32, s: f64): void {
+  for (let m = from; m <= to; m++) {
+    st(xr, m, lf(xr, m) * s);
+    if (xi != 0) st(xi, m, lf(xi, m) * s);
+  }
+}
+
+/** out = Σ_{m=0}^{last} x_m · Z[:, m] (column-major Z, leading dimension ldz), four columns per pass, f64x2 rows. */
+function combineColumns(z: usize, ldz: i32, n: i32, x: usize, last: i32, out: usize): void {
+  memory.fill(out, 0, <usize>n << 3);
+  let m = 0;
+  for (; m + 3 <= last; m += 4) {
+    const c0 = lf(x, m);
+    const c1 = lf(x, m + 1);
+    const c2 = lf(x, m + 2);
+    const c3 = lf(x, m + 3);
+    const v0 = f64x2.splat(c0);
+    const v1 = f64x2.splat(c1);
+    const v2 = f64x2.splat(c2);
+    const v3 = f64x2.splat(c3);
+    const z0 = at(z, m * ldz);
+    const z1 = at(z, (m + 1) * ldz);
+    const z2 = at(z, (m + 2) * ldz);
+    const z3 = at(z, (m + 3) * ldz);
+    let r = 0;
+    for (; r + 1 < n; r += 2) {
+      const o = <usize>r << 3;
+      const s = f64x2.add(
+        f64x2.add(f64x2.mul(v0, v128.load(z0 + o)), f64x2.mul(v1, v128.load(z1 + o))),
+        f64x2.add(f64x2.mul(v2, v128.load(z2 + o)), f64x2.mul(v3, v128.load(z3 + o))),
+      );
+      v128.store(out + o, f64x2.add(v128.load(out + o), s));
+    }
+    for (; r < n; r++) {
+      const o = <usize>r << 3;
+      store<f64>(
+        out + o,
+        load<f64>(out + o) + (c0 * load<f64>(z0 + o) + c1 * load<f64>(z1 + o) + (c2 * load<f64>(z2 + o) + c3 * load<f64>(z3 + o))),
+      );
+    }
+  }
+  for (; m <= last; m++) {
+    const c = lf(x, m);
+    if (c == 0) continue;
+    axpy(out, at(z, m * ldz), c, n);
+  }
+}
+
+/** (a + i·b) / (c + i·d) by Smith's algorithm, into out[0..1]. */
+function cdiv(a: f64, b: f64, c: f64, d: f64, out: usize): void {
+  if (abs(d) <= abs(c)) {
+    const t = d / c;
+    const den = c + d * t;
+    st(out, 0, (a + b * t) / den);
+    st(out, 1, (b - a * t) / den);
+  } else {
+    const t = c / d;
+    const den = c * t + d;
+    st(out, 0, (a * t + b) / den);
+    st(out, 1, (b * t - a) / den);
+  }
+}
+
+/**
+ * solve2x2 of src/eig.ts: the complex 2×2 system [[a, b], [c, d]] (x1, x2) = (r1, r2) by Gaussian elimination with
+ * complete pivoting, pivots below smin replaced by smin. Writes x1r, x1i, x2r, x2i to out[0..3] (uses out[4..7]).
+ */
+function solve2x2(
+  ar: f64, ai: f64, br: f64, bi: f64,
+  cr: f64, ci: f64, dr: f64, di: f64,
+  r1r: f64, r1i: f64, r2r: f64, r2i: f64,
+  smin: f64, out: usize,
+): void {
+  const ma = abs(ar) + abs(ai);
+  const mb = abs(br) + abs(bi);
+  const mc = abs(cr) + abs(ci);
+  const md = abs(dr) + abs(di);
+  let p = 0;
+  let best = ma;
+  if (mb > best) { p = 1; best = mb; }
+  if (mc > best) { p = 2; best = mc; }
+  if (md > best) { p = 3; best = md; }
+  const rowSwap = p >= 2;
+  const colSwap = p == 1 || p == 3;
+  // Permuted entries p11, p12 / p21, p22 and right-hand side.
+  let e0 = ar, e1 = ai, e2 = br, e3 = bi, e4 = cr, e5 = ci, e6 = dr, e7 = di;
+  let q0 = r1r, q1 = r1i, q2 = r2r, q3 = r2i;
+  if (rowSwap) {
+    let t = e0; e0 = e4; e4 = t;
+    t = e1; e1 = e5; e5 = t;
+    t = e2; e2 = e6; e6 = t;
+    t = e3; e3 = e7; e7 = t;
+    t = q0; q0 = q2; q2 = t;
+    t = q1; q1 = q3; q3 = t;
+  }
+  if (colSwap) {
+    let t = e0; e0 = e2; e2 = t;
+    t = e1; e1 = e3; e3 = t;
+    t = e4; e4 = e6; e6 = t;
+    t = e5; e5 = e7; e7 = t;
+  }
+  let p11r = e0, p11i = e1;
+  const p12r = e2, p12i = e3, p21r = e4, p21i = e5;
+  let p22r = e6, p22i = e7;
+  if (abs(p11r) + abs(p11i) < smin) {
+    p11r = smin;
+    p11i = 0;
+  }
+  const tmp = out + 32;
+  cdiv(p21r, p21i, p11r, p11i, tmp);
+  const lr = lf(tmp, 0);
+  const li = lf(tmp, 1);
+  p22r -= lr * p12r - li * p12i;
+  p22i -= lr * p12i + li * p12r;
+  if (abs(p22r) + abs(p22i) < smin) {
+    p22r = smin;
+    p22i = 0;
+  }
+  const s2r = q2 - (lr * q0 - li * q1);
+  const s2i = q3 - (lr * q1 + li * q0);
+  cdiv(s2r, s2i, p22r, p22i, tmp);
+  const y2r = lf(tmp, 0);
+  const y2i = lf(tmp, 1);
+  cdiv(q0 - (p12r * y2r - p12i * y2i), q1 - (p12r * y2i + p12i * y2r), p11r, p11i, tmp);
+  const y1r = lf(tmp, 0);
+  const y1i = lf(tmp, 1);
+  if (colSwap) {
+    st(out, 0, y2r);
+    st(out, 1, y2i);
+    st(out, 2, y1r);
+    st(out, 3, y1i);
+  } else {
+    st(out, 0, y1r);
+    st(out, 1, y1i);
+    st(out, 2, y2r);
+    st(out, 3, y2i);
+  }
+}

@@ -186,7 +186,7 @@ export function eigGeneral(
     info = schur.info;
     const z = schur.z;
     if (info === 0 && z !== null) {
-      eigenvectorsRealSchur(h, z, wr, wi, n);
+      if (!schur.vectors) eigenvectorsRealSchur(h, z, wr, wi, n);
       // z now holds real/imag parts of the eigenvectors in LAPACK's packed form; expand to complex columns.
       Vr = new Float64Array(nn);
       Vi = new Float64Array(nn);
@@ -678,9 +678,10 @@ function residualsSmall(
 
 /**
  * Reduce the balanced real matrix h (row-major, overwritten by the quasi-triangular T) to real Schur form, with the
- * Schur vectors Z (column-major) when wantV. Runs assembly/eig.ts's `eigRealSchurF64` when the backend allows it
- * and n ≥ {@link EIG_CROSSOVER}, else the TypeScript reference below; the two perform the same operations (the
- * Francis sweeps bitwise alike, the Hessenberg dot products in another summation order).
+ * Schur vectors Z (column-major) when wantV. Runs assembly/eig.ts's `eigRealSchurF64` (and, with wantV,
+ * `eigRealVectorsF64`, which turns Z into the eigenvectors: `vectors: true`) when the backend allows it and
+ * n ≥ {@link EIG_CROSSOVER}, else the TypeScript reference below; the two perform the same operations (the Francis
+ * sweeps bitwise alike, the dot products in another summation order).
  */
 function reduceToSchurReal(
   h: Float64Array,
@@ -688,7 +689,7 @@ function reduceToSchurReal(
   wantV: boolean,
   wr: Float64Array,
   wi: Float64Array,
-): { info: number; z: Float64Array | null } {
+): { info: number; z: Float64Array | null; vectors: boolean } {
   if (n > 0 && preferWasm(n, EIG_CROSSOVER)) {
     const r = schurRealWasm(h, n, wantV, wr, wi);
     if (r !== undefined) return r;
@@ -697,7 +698,7 @@ function reduceToSchurReal(
   hessenbergReal(h, n, tau);
   const z = wantV ? formQReal(h, n, tau) : null;
   clearBelowSubdiagonal(h, null, n);
-  return { info: schurReal(h, n, z, wantV, wr, wi), z };
+  return { info: schurReal(h, n, z, wantV, wr, wi), z, vectors: false };
 }
 
 /** Leading dimension of H and Z inside WASM: whole 64-byte lines, an odd number of them (assembly/eig.ts eigLd). */
@@ -713,21 +714,24 @@ function schurRealWasm(
   wantV: boolean,
   wr: Float64Array,
   wi: Float64Array,
-): { info: number; z: Float64Array | null } | undefined {
+): { info: number; z: Float64Array | null; vectors: boolean } | undefined {
   const ld = wasmLd(n);
   const mat = n * ld * 8;
-  const bytes = arenaBytes(mat, wantV ? mat : 0, n * 8, n * 8, (3 * n + 16) * 8);
+  const bytes = arenaBytes(mat, wantV ? mat : 0, n * 8, n * 8, (4 * n + 16) * 8);
   return withWasm(bytes, (wasm, arena) => {
     const kernel = wasm['eigRealSchurF64'];
     if (kernel === undefined) return undefined; // a module built before this kernel existed
+    const vectorsKernel = wasm['eigRealVectorsF64'];
     const ph = arena.alloc(mat);
     const pz = wantV ? arena.alloc(mat) : 0;
     const pwr = arena.alloc(n * 8);
     const pwi = arena.alloc(n * 8);
-    const pw = arena.alloc((3 * n + 16) * 8);
+    const pw = arena.alloc((4 * n + 16) * 8);
     const H = arena.f64(ph, n * ld);
     for (let i = 0; i < n; i++) H.set(h.subarray(i * n, (i + 1) * n), i * ld);
     const info = kernel(n, ph, ld, pz, ld, wantV ? 1 : 0, pwr, pwi, pw);
+    const vectors = wantV && info === 0 && vectorsKernel !== undefined;
+    if (vectors) vectorsKernel(n, ph, ld, pz, ld, pwr, pwi, pw);
     // Views are re-created after the call (the memory never grows, but keep the pattern of the other kernels).
     const T = arena.f64(ph, n * ld);
     for (let i = 0; i < n; i++) h.set(T.subarray(i * ld, i * ld + n), i * n);
@@ -739,7 +743,7 @@ function schurRealWasm(
       const Z = arena.f64(pz, n * ld);
       for (let j = 0; j < n; j++) z.set(Z.subarray(j * ld, j * ld + n), j * n);
     }
-    return { info, z };
+    return { info, z, vectors };
   });
 }
 
