@@ -61,17 +61,38 @@ function scaledResidual(A: Float64Array, values: Float64Array, V: Float64Array, 
   return Math.sqrt(r) / (n * EPS * Math.sqrt(a));
 }
 
-function timeOpts(ms: number): { samples?: number; warmupRuns?: number; minSampleMs?: number } {
-  // Keep the slow cases (ml-matrix at n = 512 takes over a second per call) to a few minutes in all.
-  if (ms > 400) return { samples: 5, warmupRuns: 1, minSampleMs: 0 };
-  if (ms > 40) return { samples: 9, warmupRuns: 2 };
-  return {};
-}
-
-function probe(fn: () => void): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
+/**
+ * Times several functions interleaved: `rounds` rounds, each warming up and sampling every function in turn (with
+ * options scaled to its cost), and returns per name the median of the round medians. A burst of load on this shared
+ * machine then hits every column of a row alike, which keeps the ratios fair.
+ */
+function interleaved<K extends string>(fns: Record<K, () => void>): Record<K, number> {
+  const rounds = quick ? 1 : 5;
+  const names = Object.keys(fns) as K[];
+  const opts = {} as Record<K, { samples: number; warmupRuns: number; warmupMs: number; minSampleMs: number }>;
+  for (const name of names) {
+    const t0 = performance.now();
+    fns[name]();
+    const ms = performance.now() - t0;
+    // ml-matrix at n = 512 takes about a second per call: one warm-up and one sample per round is enough there.
+    opts[name] =
+      ms > 300
+        ? { samples: 1, warmupRuns: 1, warmupMs: 0, minSampleMs: 0 }
+        : ms > 30
+          ? { samples: 3, warmupRuns: 1, warmupMs: 0, minSampleMs: 0 }
+          : { samples: 5, warmupRuns: 3, warmupMs: 50, minSampleMs: 20 };
+  }
+  const medians = {} as Record<K, number[]>;
+  for (let r = 0; r < rounds; r++) {
+    for (const name of names) (medians[name] ??= []).push(time(fns[name], opts[name]).medianMs);
+  }
+  const out = {} as Record<K, number>;
+  for (const name of names) {
+    const m = medians[name].sort((a, b) => a - b);
+    const mid = m.length >> 1;
+    out[name] = m.length % 2 ? m[mid]! : (m[mid - 1]! + m[mid]!) / 2;
+  }
+  return out;
 }
 
 // LAPACK (numpy.linalg.eigh → dsyevd, OpenBLAS 1 thread) and ml-matrix, recorded on this machine kind (issue 5).
@@ -102,22 +123,19 @@ for (const n of sizes) {
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) M.set(i, j, A[i * n + j]!);
   setBackend('typescript');
   const resTs = symEig(A, n);
-  const ts = time(() => symEig(A, n), timeOpts(probe(() => symEig(A, n))));
-  const tsValues = time(() => symEig(A, n, { vectors: false }), timeOpts(probe(() => symEig(A, n, { vectors: false }))));
   setBackend('wasm');
   const resWasm = symEig(A, n);
-  const wasm = time(() => symEig(A, n), timeOpts(probe(() => symEig(A, n))));
-  const wasmValues = time(() => symEig(A, n, { vectors: false }));
+  const t = interleaved({
+    ts: () => (setBackend('typescript'), symEig(A, n)),
+    wasm: () => (setBackend('wasm'), symEig(A, n)),
+    ml: () => new EigenvalueDecomposition(M, { assumeSymmetric: true }),
+    tsValues: () => (setBackend('typescript'), symEig(A, n, { vectors: false })),
+    wasmValues: () => (setBackend('wasm'), symEig(A, n, { vectors: false })),
+  });
   setBackend('auto');
-  const mlProbe = probe(() => new EigenvalueDecomposition(M, { assumeSymmetric: true }));
-  const ml = time(() => new EigenvalueDecomposition(M, { assumeSymmetric: true }), timeOpts(mlProbe));
   const row: Row = {
     n,
-    ts: ts.medianMs,
-    wasm: wasm.medianMs,
-    ml: ml.medianMs,
-    tsValues: tsValues.medianMs,
-    wasmValues: wasmValues.medianMs,
+    ...t,
     residualTs: scaledResidual(A, resTs.values, resTs.vectors!, n),
     residualWasm: scaledResidual(A, resWasm.values, resWasm.vectors!, n),
   };
@@ -193,15 +211,15 @@ for (const n of hermSizes) {
       E[i * N + j + n] = -im[i * n + j]!;
     }
   }
-  setBackend('typescript');
-  const ts = time(() => hermEig(re, im, n), timeOpts(probe(() => hermEig(re, im, n))));
-  const embedTs = time(() => symEig(E, N), timeOpts(probe(() => symEig(E, N))));
-  setBackend('wasm');
-  const wasm = time(() => hermEig(re, im, n), timeOpts(probe(() => hermEig(re, im, n))));
-  const embedWasm = time(() => symEig(E, N), timeOpts(probe(() => symEig(E, N))));
+  const t = interleaved({
+    ts: () => (setBackend('typescript'), hermEig(re, im, n)),
+    embedTs: () => (setBackend('typescript'), symEig(E, N)),
+    wasm: () => (setBackend('wasm'), hermEig(re, im, n)),
+    embedWasm: () => (setBackend('wasm'), symEig(E, N)),
+  });
   setBackend('auto');
-  hermRows.push({ n, ts: ts.medianMs, wasm: wasm.medianMs, embedTs: embedTs.medianMs, embedWasm: embedWasm.medianMs });
-  process.stdout.write(`hermitian n=${n}: ts ${fmt(ts.medianMs)} wasm ${fmt(wasm.medianMs)} embedding ts ${fmt(embedTs.medianMs)} wasm ${fmt(embedWasm.medianMs)}\n`);
+  hermRows.push({ n, ...t });
+  process.stdout.write(`hermitian n=${n}: ts ${fmt(t.ts)} wasm ${fmt(t.wasm)} embedding ts ${fmt(t.embedTs)} wasm ${fmt(t.embedWasm)}\n`);
 }
 const hermTable: Table = {
   title: 'Complex Hermitian, values and vectors (ms, median): hermEig vs symEig on the real 2n×2n embedding',
@@ -224,12 +242,12 @@ const smallSizes = quick ? [4, 8] : [2, 4, 6, 8, 12, 16, 24];
 const smallRows: Array<[number, number, number]> = [];
 for (const n of smallSizes) {
   const A = randomSymmetric(n);
-  setBackend('typescript');
-  const ts = time(() => symEig(A, n));
-  setBackend('wasm');
-  const wasm = time(() => symEig(A, n));
+  const t = interleaved({
+    ts: () => (setBackend('typescript'), symEig(A, n)),
+    wasm: () => (setBackend('wasm'), symEig(A, n)),
+  });
   setBackend('auto');
-  smallRows.push([n, ts.medianMs * 1000, wasm.medianMs * 1000]);
+  smallRows.push([n, t.ts * 1000, t.wasm * 1000]);
 }
 const smallTable: Table = {
   title: 'Small matrices (µs, median): TypeScript vs WASM including the copies across the boundary',
@@ -260,8 +278,9 @@ writeReport({
   description:
     '`symEig` (Householder tridiagonalization + implicit QL, eigenvectors column-major) on its TypeScript and ' +
     'WASM-SIMD paths, against ml-matrix `EigenvalueDecomposition` (JAMA, row-major 2-D arrays) on the same random ' +
-    'symmetric matrices (entries uniform in [−1, 1), fixed seed). Warm-up, then the median of several samples; ' +
-    'every call includes copying in and out and the sign convention.',
+    'symmetric matrices (entries uniform in [−1, 1), fixed seed). The calls of one row run interleaved (5 rounds, ' +
+    'each with a warm-up and 1–5 samples per call; the median of the round medians is reported), so load on this ' +
+    'shared 2-core machine hits all columns alike. Every call includes copying in and out and the sign convention.',
   tables: [mainTable, valuesTable, accuracyTable, hermTable, smallTable],
   notes: notes.map((line) => `- ${line}`),
   data: { rows, hermRows, smallRows, recorded },
