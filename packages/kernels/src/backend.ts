@@ -253,7 +253,20 @@ export function wasmStatus(): WasmStatus {
   return status;
 }
 
-/** The error that made {@link wasmStatus} `'failed'`, if any. */
+/**
+ * The error that made {@link wasmStatus} `'failed'`, if any.
+ *
+ * **Method**: the exception thrown by compilation, instantiation or the memory reservation, kept as thrown.
+ *
+ * **Numerical notes**: none: a failure only means the TypeScript path serves every call.
+ *
+ * **References**: see {@link ready}.
+ *
+ * @example
+ * ```ts
+ * if (wasmStatus() === 'failed') console.warn('@ad/kernels runs without WASM:', wasmError());
+ * ```
+ */
 export function wasmError(): unknown {
   return failure;
 }
@@ -291,7 +304,24 @@ export function setBackend(value: Backend): void {
   backend = value;
 }
 
-/** The current backend setting (see {@link setBackend}). */
+/**
+ * The current backend setting (see {@link setBackend}).
+ *
+ * **Method**: returns the value last set, or the one read from `AD_KERNELS` at load (default `'auto'`). It is the
+ * request, not the outcome: under `'auto'` or `'wasm'` a call still runs in TypeScript while the module is pending or
+ * when its data do not fit; {@link wasmStatus} tells whether WASM is usable.
+ *
+ * **Numerical notes**: none.
+ *
+ * **References**: DESIGN.md, "Kernels".
+ *
+ * @example
+ * ```ts
+ * const saved = getBackend();
+ * setBackend('typescript');
+ * try { runParityCheck(); } finally { setBackend(saved); }
+ * ```
+ */
 export function getBackend(): Backend {
   return backend;
 }
@@ -336,7 +366,24 @@ export function setMemoryReservation(bytes: number): void {
   }
 }
 
-/** Requested and actually reserved bytes of WASM memory (`reserved` is 0 before instantiation or on failure). */
+/**
+ * Requested and actually reserved bytes of WASM memory.
+ *
+ * **Method**: `requested` is the last {@link setMemoryReservation} value (default 256 MiB); `reserved` the size of the
+ * live memory — the request, or 64 MiB if the runtime refused it, or 0 before instantiation (Node instantiates on
+ * first use or {@link ready}) and after a failure.
+ *
+ * **Numerical notes**: a product whose operands, result and scratch exceed the free part of `reserved` runs on the
+ * TypeScript path.
+ *
+ * **References**: WebAssembly JS API, `WebAssembly.Memory`.
+ *
+ * @example
+ * ```ts
+ * await ready();
+ * const { reserved } = getMemoryReservation(); // 268435456 where 256 MiB was granted
+ * ```
+ */
 export function getMemoryReservation(): { requested: number; reserved: number } {
   return { requested: requestedBytes, reserved: loaded?.reserved ?? 0 };
 }
