@@ -34,12 +34,13 @@ export interface HermEigResult {
  * and are applied to the real and imaginary parts of Q's columns alike, giving V = Q Z. Eigenvalues are sorted
  * ascending and each column is given the phase convention of {@link fixSignPhaseComplex}.
  *
- * **Numerical notes**: backward stable like {@link symEig}: ‖AV − VΛ‖_F = O(n·ε·‖A‖_F), ‖VᴴV − I‖_F = O(n·ε). Only
- * the lower triangle of A is read (entries A[i*n + j] with i ≥ j), and of the diagonal only the real part (a Hermitian
+ * **Numerical notes**: backward stable like {@link symEig}: ‖AV − VΛ‖_F = O(n·ε·‖A‖_F), ‖VᴴV − I‖_F = O(n·ε). Only the
+ * lower triangle of A is read (entries A[i*n + j] with i ≥ j), and of the diagonal only the real part (a Hermitian
  * matrix has a real diagonal); the inputs are never written. Each reflector is computed in units of its column's
  * largest entry, and matrices with max|A_ij| outside [1e-146, 1e146] are scaled into it first (as LAPACK zheev), so
- * entries from subnormal numbers to 1e308 neither underflow nor overflow. QL iterations are bounded by 30·n in total; on exhaustion or non-finite input
- * `info` > 0 and the outputs are not meaningful. Values-only calls skip forming Q and the rotations.
+ * entries from subnormal numbers to 1e308 neither underflow nor overflow. QL iterations are bounded by 30·n in total;
+ * on exhaustion or non-finite input `info` > 0 and the outputs are not meaningful. Values-only calls skip forming Q and
+ * the rotations.
  *
  * **References**: LAPACK zhetd2, zlarfg, zung2r/zungtr (Anderson et al., LAPACK Users' Guide, 3rd ed., SIAM 1999);
  * EISPACK htridi/htribk (Smith et al. 1976, which use the same real-tridiagonal idea); Bowdler et al. (1968) for QL.
@@ -74,7 +75,12 @@ export function hermEig(Are: Float64Array, Aim: Float64Array, n: number, opts?: 
  * const r = hermEigWasm(A.re, A.im, 2) ?? hermEigTs(A.re, A.im, 2);
  * ```
  */
-export function hermEigWasm(Are: Float64Array, Aim: Float64Array, n: number, opts?: EigOptions): HermEigResult | undefined {
+export function hermEigWasm(
+  Are: Float64Array,
+  Aim: Float64Array,
+  n: number,
+  opts?: EigOptions,
+): HermEigResult | undefined {
   checkArgs(Are, n, 'hermEig');
   checkArgs(Aim, n, 'hermEig');
   const wantVectors = opts?.vectors ?? true;

@@ -38,18 +38,18 @@ export const MAX_ITER_PER_VALUE = 30;
  *
  * **Method**: A is reduced to a symmetric tridiagonal T = Qᵀ A Q by n − 2 Householder reflections (tred2, working
  * upward from the last row), Q is accumulated explicitly, and T = Z Λ Zᵀ is diagonalized by implicit QL sweeps shifted
- * by the eigenvalue of the leading 2×2 block nearest d_l (tql2), each sweep's Givens rotations applied to the columns of Q, so that
- * V = Q Z. The eigenvalues are then sorted ascending (with their columns) and each column gets the sign convention of
- * {@link fixSignPhase}.
+ * by the eigenvalue of the leading 2×2 block nearest d_l (tql2), each sweep's Givens rotations applied to the columns
+ * of Q, so that V = Q Z. The eigenvalues are then sorted ascending (with their columns) and each column gets the sign
+ * convention of {@link fixSignPhase}.
  *
  * **Numerical notes**: backward stable: ‖AV − VΛ‖_F and ‖VᵀV − I‖_F are O(n·ε·‖A‖_F) and O(n·ε). Only the lower
- * triangle of A (A[i*n + j] with i ≥ j) is read; A itself is never written. An off-diagonal is deflated when
- * |e_i| ≤ ε·max_k(|d_k| + |e_k|) (absolute test, as in JAMA), so eigenvalues are accurate relative to ‖A‖, not each to
- * its own magnitude (graded matrices get norm-wise accuracy). The QL iterations are bounded by 30·n in total; if they
- * run out (or the input holds NaN/Inf) `info` is set and the returned values and vectors are not meaningful — the
- * caller raises the error. Values-only calls skip the accumulation and rotations (2–4× faster, tools/bench/README.md) and give the same
- * eigenvalues bit for bit. Matrices with max|A_ij| outside [1e-146, 1e146] are scaled into it first ({@link eigScale}),
- * so entries from subnormal numbers to 1e308 neither underflow nor overflow.
+ * triangle of A (A[i*n + j] with i ≥ j) is read; A itself is never written. An off-diagonal is deflated when |e_i| ≤
+ * ε·max_k(|d_k| + |e_k|) (absolute test, as in JAMA), so eigenvalues are accurate relative to ‖A‖, not each to its own
+ * magnitude (graded matrices get norm-wise accuracy). The QL iterations are bounded by 30·n in total; if they run out
+ * (or the input holds NaN/Inf) `info` is set and the returned values and vectors are not meaningful — the caller raises
+ * the error. Values-only calls skip the accumulation and rotations (2–4× faster, tools/bench/README.md) and give the
+ * same eigenvalues bit for bit. Matrices with max|A_ij| outside [1e-146, 1e146] are scaled into it first ({@link
+ * eigScale}), so entries from subnormal numbers to 1e308 neither underflow nor overflow.
  *
  * **References**: Bowdler, Martin, Reinsch & Wilkinson (1968), "The QR and QL algorithms for symmetric matrices",
  * Numer. Math. 11:293–306; Martin, Reinsch & Wilkinson (1968), "Householder's tridiagonalization of a symmetric matrix",
