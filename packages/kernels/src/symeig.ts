@@ -48,8 +48,8 @@ export const MAX_ITER_PER_VALUE = 30;
  * magnitude (graded matrices get norm-wise accuracy). The QL iterations are bounded by 30·n in total; if they run out
  * (or the input holds NaN/Inf) `info` is set and the returned values and vectors are not meaningful — the caller raises
  * the error. Values-only calls skip the accumulation and rotations (2–4× faster, tools/bench/README.md) and give the
- * same eigenvalues bit for bit. Matrices with max|A_ij| outside [1e-146, 1e146] are scaled into it first ({@link
- * eigScale}), so entries from subnormal numbers to 1e308 neither underflow nor overflow.
+ * same eigenvalues bit for bit. Matrices with max|A_ij| outside [1e-146, 1e146] are scaled into it first
+ * ({@link eigScale}), so entries from subnormal numbers to 1e308 neither underflow nor overflow.
  *
  * **References**: Bowdler, Martin, Reinsch & Wilkinson (1968), "The QR and QL algorithms for symmetric matrices",
  * Numer. Math. 11:293–306; Martin, Reinsch & Wilkinson (1968), "Householder's tridiagonalization of a symmetric matrix",
