@@ -1,16 +1,13 @@
 #!/usr/bin/env node
 // ad-check <module>: runs the @ad conformance suite over a module's `rules` export (see src/cli.ts).
-// Built package: runs dist/cli.js. Inside the @ad workspace (no dist/): loads src/cli.ts through tsx and resolves
-// workspace packages to their TypeScript sources (the `@ad/source` export condition), as the tests do.
+// Built package: runs dist/cli.js. Inside the @ad workspace (no dist/, or a dist/ whose dependencies are not built):
+// loads src/cli.ts through tsx and resolves workspace packages to their TypeScript sources (the `@ad/source` export
+// condition), as the tests do.
 import { existsSync } from 'node:fs';
 import { register as registerHooks } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const dist = new URL('../dist/cli.js', import.meta.url);
-let main;
-if (existsSync(fileURLToPath(dist))) {
-  ({ main } = await import(dist.href));
-} else {
+async function fromSources() {
   let tsx;
   try {
     tsx = await import('tsx/esm/api');
@@ -24,6 +21,19 @@ if (existsSync(fileURLToPath(dist))) {
     return next(specifier, { ...context, conditions });
   }`;
   registerHooks(`data:text/javascript,${encodeURIComponent(hook)}`, import.meta.url);
-  ({ main } = await import(new URL('../src/cli.ts', import.meta.url).href));
+  return (await import(new URL('../src/cli.ts', import.meta.url).href)).main;
+}
+
+const dist = new URL('../dist/cli.js', import.meta.url);
+let main;
+if (existsSync(fileURLToPath(dist))) {
+  try {
+    ({ main } = await import(dist.href));
+  } catch (e) {
+    if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !existsSync(fileURLToPath(new URL('../src/cli.ts', import.meta.url)))) throw e;
+    main = await fromSources();
+  }
+} else {
+  main = await fromSources();
 }
 process.exitCode = await main(process.argv.slice(2));
