@@ -16,6 +16,7 @@ import type { AnyRule } from '@ad/core';
 import { eigh, eigvalsh } from './eigh.js';
 import { svd, svdvals } from './svd.js';
 import { geigh, geigvalsh } from './geigh.js';
+import { eig, eigvals } from './eig.js';
 
 export { eigh, eigvalsh } from './eigh.js';
 export type { EighOptions, EighResult } from './eigh.js';
@@ -23,8 +24,10 @@ export { svd, svdvals } from './svd.js';
 export type { SvdOptions, SvdResult } from './svd.js';
 export { geigh, geigvalsh } from './geigh.js';
 export type { GeighOptions, GeighResult } from './geigh.js';
+export { eig, eigvals } from './eig.js';
+export type { EigDegeneracyOptions, EigDegeneracyPolicy, EigOptions, EigResult, EigvalsOptions } from './eig.js';
 export { DEGENERACY_POLICIES } from './degeneracy.js';
 export type { DegeneracyOptions, DegeneracyPolicy } from './degeneracy.js';
 
 /** Every rule of @ad/rules-eigen, for the conformance suite (`runConformance(rules)` of @ad/testing). */
-export const rules: readonly AnyRule[] = [eigvalsh, eigh, geigvalsh, geigh, svdvals, svd];
+export const rules: readonly AnyRule[] = [eigvalsh, eigh, geigvalsh, geigh, eigvals, eig, svdvals, svd];
