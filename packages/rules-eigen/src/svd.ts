@@ -175,9 +175,10 @@ function decompose(A: Tensor, opts: SvdOptions | undefined, fname: string, wantV
     const a = Float64Array.from(A.data.subarray(b * m * n, (b + 1) * m * n));
     const r = svdKernel(a, m, n, { vectors: wantVectors, maxSweeps });
     if (r.info !== 0) {
-      // The residual is the largest cosine between computed singular vectors (the kernel's convergence measure).
-      const Ur = r.U ?? svdKernel(a, m, n, { vectors: true, maxSweeps }).U!;
-      const residual = offOrthogonality(Ur, m, p);
+      // The residual is the largest cosine between computed singular vectors (the kernel's convergence measure: the
+      // vectors taken from the Jacobi-rotated columns are the ones left non-orthogonal).
+      const rv = r.U && r.V ? r : svdKernel(a, m, n, { vectors: true, maxSweeps });
+      const residual = Math.max(offOrthogonality(rv.U!, m, p), offOrthogonality(rv.V!, n, p));
       const tolerance = 4 * p * 2 ** -53;
       throw new ConvergenceError(
         `${fname}: the one-sided Jacobi SVD did not converge${whichMatrix({ batchShape }, b)} of shape [${m}, ${n}] within ` +
