@@ -8,7 +8,7 @@
  * Z = M⁻¹ = W diag(1/s) Uᵀ, so the exact eigenvectors (and B-orthogonal projectors onto any cluster) are known
  * without calling an eigensolver.
  */
-import { Tensor, matmul, slice, transpose } from '@ad/core';
+import { Tensor, add, matmul, scale, slice, transpose } from '@ad/core';
 import { randomUnitary, rng } from './eigh-helpers.js';
 
 /** A symmetric-definite pencil with its exact eigenvector matrix Z (Zᵀ B Z = I, A Z = B Z diag(λ)). */
@@ -90,9 +90,13 @@ export function outer(V: Tensor, start: number, end: number): Tensor {
   return matmul(VC, transpose(VC));
 }
 
-/** The B-orthogonal projector V_C V_Cᵀ B onto the span of columns [start, end), with core ops (differentiable in B too). */
+/**
+ * The B-orthogonal projector V_C V_Cᵀ B onto the span of columns [start, end), with core ops (differentiable in B
+ * too). B enters as (B + Bᵀ)/2 — the same matrix, but then the loss is a function of symmetric B only and its
+ * gradient lies in the symmetric structure the harness checks.
+ */
 export function bProjector(V: Tensor, B: Tensor, start: number, end: number): Tensor {
-  return matmul(outer(V, start, end), B);
+  return matmul(outer(V, start, end), scale(add(B, transpose(B)), 0.5));
 }
 
 /** A random SPD matrix with eigenvalues in [1, cond] as a plain pencil-free helper (for B alone). */
