@@ -5,3 +5,4 @@ export * from './matmul';
 export * from './symeig';
 export * from './svd';
 export * from './eig';
+export * from './lu';

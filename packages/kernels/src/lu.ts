@@ -6,10 +6,18 @@
  * `complex128` Tensor); `im = null` means a real matrix. The factors are kept row-major so that every inner loop
  * (elimination, the triangular solves) runs along contiguous rows.
  *
+ * Paths: the factorization of a real matrix of order ≥ {@link LU_CROSSOVER} runs in WASM-SIMD (assembly/lu.ts) when
+ * the backend allows it — the same operations in the same order, so the factors are bitwise identical; complex
+ * matrices and all solves run in TypeScript.
+ *
  * References: G. H. Golub & C. F. Van Loan, *Matrix Computations*, 4th ed. (2013), §3.4 (partial pivoting), §3.5.4
  * (pivot growth); N. J. Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed. (2002), ch. 9 and §15.3
  * (Hager–Higham 1-norm condition estimator, the algorithm behind LAPACK's xLACN2).
  */
+import { arenaBytes, preferWasm, withWasm } from './backend.js';
+
+/** Smallest order for which a real LU factorization runs in WASM-SIMD under the `'auto'` backend. */
+export const LU_CROSSOVER = 16;
 
 /** An LU factorization P·A = L·U of a square matrix, as returned by {@link luFactor}. */
 export interface LuFactors {
@@ -111,6 +119,36 @@ export function luFactor(
     if (s > norm1 || Number.isNaN(s)) norm1 = s;
   }
   const piv = new Int32Array(n);
+  let info: number | undefined;
+  if (b === null && n > 0 && preferWasm(n, LU_CROSSOVER)) info = factorRealWasm(a, n, piv);
+  if (info === undefined) info = factorInPlace(a, b, n, piv);
+  let umax = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const m = b === null ? Math.abs(a[i * n + j]!) : Math.hypot(a[i * n + j]!, b[i * n + j]!);
+      if (m > umax) umax = m;
+    }
+  }
+  const growth = amax === 0 ? 1 : umax / amax;
+  return { n, re: a, im: b, piv, info, growth, norm1 };
+}
+
+/** The real factorization in WASM (assembly/lu.ts); undefined when that path is unavailable. */
+function factorRealWasm(a: Float64Array, n: number, piv: Int32Array): number | undefined {
+  return withWasm(arenaBytes(a.byteLength, piv.byteLength), (wasm, arena) => {
+    const kernel = wasm['luFactorF64'];
+    if (kernel === undefined) return undefined; // a module built before this kernel existed
+    const pa = arena.put(a);
+    const pp = arena.alloc(piv.byteLength);
+    const info = kernel(n, pa, pp);
+    arena.get(pa, a);
+    arena.get(pp, piv);
+    return info;
+  });
+}
+
+/** Right-looking elimination with partial pivoting on row-major (a, b); returns info. */
+function factorInPlace(a: Float64Array, b: Float64Array | null, n: number, piv: Int32Array): number {
   let info = 0;
   for (let k = 0; k < n; k++) {
     // Pivot: largest modulus in column k at or below the diagonal (squared modulus: no square roots needed).
@@ -171,15 +209,7 @@ export function luFactor(
       }
     }
   }
-  let umax = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      const m = b === null ? Math.abs(a[i * n + j]!) : Math.hypot(a[i * n + j]!, b[i * n + j]!);
-      if (m > umax) umax = m;
-    }
-  }
-  const growth = amax === 0 ? 1 : umax / amax;
-  return { n, re: a, im: b, piv, info, growth, norm1 };
+  return info;
 }
 
 /**
