@@ -48,7 +48,21 @@ import { unravel } from './checks.js';
  */
 export type DegeneracyPolicy = 'gauge' | 'error' | 'broaden' | 'nan';
 
-/** The policies, in the order the docs present them. */
+/**
+ * The degeneracy policies, in the order docs/degeneracy.md presents them — for option validation and for code that
+ * loops over them (tests, benchmarks, UIs).
+ *
+ * **Method**: a constant list; `'gauge'` is the default of every rule with eigen-structure.
+ *
+ * **Numerical notes**: what each policy does with F_ij = 1/(λⱼ − λᵢ) inside a cluster is in {@link DegeneracyPolicy}.
+ *
+ * **References**: DESIGN.md, "Degeneracy".
+ *
+ * @example
+ * ```ts
+ * for (const policy of DEGENERACY_POLICIES) grad((X) => sum(eigvalsh(X, { degeneracy: { policy } })))(A);
+ * ```
+ */
 export const DEGENERACY_POLICIES: readonly DegeneracyPolicy[] = ['gauge', 'error', 'broaden', 'nan'];
 
 /** `{ degeneracy }` option of every rule with eigen-structure. */
