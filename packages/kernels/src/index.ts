@@ -17,11 +17,12 @@ export { symEig, SYMEIG_CROSSOVER, type EigOptions, type SymEigResult } from './
 export { hermEig, type HermEigResult } from './hermeig.js';
 export { findClusters, degeneracyTolerance, type Cluster, type DegeneracyTolerance } from './clusters.js';
 export { fixSignPhase, fixSignPhaseComplex, pivotIndex, pivotIndexComplex, PIVOT_RTOL } from './phase.js';
-export { eigGeneral, type EigGeneralOptions, type EigGeneralResult } from './eig.js';
+export { eigGeneral, EIG_CROSSOVER, type EigGeneralOptions, type EigGeneralResult } from './eig.js';
 export {
   luFactor,
   luSolve,
   luRcond,
+  LU_CROSSOVER,
   type LuFactors,
   type LuFactorOptions,
   type LuSolveOptions,
