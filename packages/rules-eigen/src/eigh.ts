@@ -439,12 +439,13 @@ export const eigvalsh: DifferentiableFunction<[Tensor, EighOptions?], Tensor> = 
  *
  * @example
  * ```ts
- * import { grad, matmul, adjoint, slice, sum, mul, tensor } from '@ad/core';
+ * import { grad, slice, square, sum, tensor } from '@ad/core';
  * import { eigh } from '@ad/rules-eigen';
- * const { values, vectors } = eigh(tensor([[2, 1], [1, 2]]));   // values [1, 3]
- * // a gauge-invariant loss: weight of the top eigenvector's first component, |v₂[0]|²
- * const loss = (A) => sum(mul(slice(eigh(A).vectors, [0, 1], [1, 2]), slice(eigh(A).vectors, [0, 1], [1, 2])));
- * grad(loss)(tensor([[2, 1], [1, 2]]));
+ * const { values, vectors } = eigh(tensor([[2, 1], [1, 2]]));   // values [1, 3], vectors [[0.7071, 0.7071], [-0.7071, 0.7071]]
+ * // a sign-invariant loss: the weight |v₂[0]|² of the top eigenvector on the first coordinate,
+ * // which for [[a, b], [b, d]] is (1 + (a − d)/√((a − d)² + 4b²))/2
+ * const weight = (A) => sum(square(slice(eigh(A).vectors, [0, 1], [1, 2])));
+ * grad(weight)(tensor([[2, 1], [1, 2]]));   // [[0.25, 0], [0, -0.25]]
  * ```
  */
 export const eigh: DifferentiableFunction<[Tensor, EighOptions?], EighResult> = defineRule<[Tensor, EighOptions?], EighResult>({

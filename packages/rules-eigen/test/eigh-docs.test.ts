@@ -116,3 +116,16 @@ describe('README example', () => {
     expect(() => grad((X: Tensor) => sum(mul(W, P(X, { degeneracy: { policy: 'error' } }))))(A)).toThrow(DegenerateEigenvaluesError);
   });
 });
+
+describe('TSDoc examples of eigh and eigvalsh', () => {
+  it('run as written', () => {
+    const A = tensor([[2, 1], [1, 2]]);
+    close(toArray(eigvalsh(A)), [1, 3], 1e-15);
+    close(toArray(grad((X: Tensor) => sum(slice(eigvalsh(X), [1], [2])))(A) as Tensor), [[0.5, 0.5], [0.5, 0.5]], 1e-15);
+    const { values, vectors } = eigh(A);
+    close(toArray(values), [1, 3], 1e-15);
+    close(toArray(vectors), [[Math.SQRT1_2, Math.SQRT1_2], [-Math.SQRT1_2, Math.SQRT1_2]], 1e-15);
+    const weight = (X: Tensor) => sum(square(slice(eigh(X).vectors, [0, 1], [1, 2])));
+    close(toArray(grad(weight)(A) as Tensor), [[0.25, 0], [0, -0.25]], 1e-14);
+  });
+});
