@@ -187,6 +187,14 @@ describe('luFactor / luSolve', () => {
     expect(luFactor(W, null, n).growth).toBe(2 ** (n - 1));
   });
 
+  it('reproduces the TSDoc examples', () => {
+    const f = luFactor(new Float64Array([0, 2, 1, 1]), null, 2);
+    expect(f.info).toBe(0);
+    expect(Array.from(luSolve(f, new Float64Array([2, 2]), null, 1).re)).toEqual([1, 1]);
+    const g = luFactor(new Float64Array([2, 1, 0, 1]), null, 2);
+    expect(Array.from(luSolve(g, new Float64Array([2, 3]), null, 1, { trans: 'T' }).re)).toEqual([1, 2]);
+  });
+
   it('handles n = 0 and rejects malformed arguments', () => {
     const f = luFactor(new Float64Array(0), null, 0);
     expect(f.info).toBe(0);
