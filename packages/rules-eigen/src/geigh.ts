@@ -410,7 +410,10 @@ export const geigvalsh: DifferentiableFunction<[Tensor, Tensor, GeighOptions?], 
  * uses (λⱼ − λᵢ)/((λⱼ − λᵢ)² + ε) for F; `'nan'` applies the plain formula (Inf/NaN at exact ties). The symmetric part
  * −½ K_B of the cluster block is kept under every policy: B-orthonormality determines it. Forward mode at a cluster
  * returns the basis adapted to the tangent (the t → 0⁺ limit of the eigenvectors), one-sided eigenvalue tangents and
- * zero in-cluster rotation. Accuracy degrades with κ(B) (|VᵀBV − I| ≈ n·ε·κ(B)). Input checks as {@link geigvalsh}.
+ * zero in-cluster rotation. A near tie inside the cluster tolerance (gap g > 0) is treated as a tie: first
+ * derivatives of eigenspace-only losses stay exact, second derivatives (hvp) in B are off by O(g) relative (the
+ * adapted columns are eigenvectors only to O(g) and B̄ weighs them by their own λ; measured ≈ 3·g). Accuracy degrades
+ * with κ(B) (|VᵀBV − I| ≈ n·ε·κ(B)). Input checks as {@link geigvalsh}.
  *
  * **References**: Kasim (2020), xitorch `symeig` (generalized backward); Nelson (1976), AIAA J. 14:1201–1205; Magnus
  * (1985), Econometric Theory 1:179–191; Giles (2008), Oxford NA report 08/01; MATH.md, "Generalized
