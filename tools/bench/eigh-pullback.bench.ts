@@ -14,8 +14,7 @@
 import { loadavg } from 'node:os';
 import { Tensor, ZeroTangent, complex, matmul } from '@ad/core';
 import { ready, setBackend, wasmStatus } from '@ad/kernels';
-// The bench package resolves workspace sources by path until @ad/rules-eigen is one of its dependencies.
-import { eigh } from '../../packages/rules-eigen/src/index.js';
+import { eigh } from '@ad/rules-eigen';
 import { fmt, quick, rng, time, writeReport, type Table } from './harness.js';
 
 await ready();
