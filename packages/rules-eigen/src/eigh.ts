@@ -136,6 +136,7 @@ function decompose(A: Tensor, opts: EighOptions | undefined, fname: string, want
         `${fname}: the QL iteration did not converge for eigenvalue ${info - 1}${where} of a ${n}×${n} matrix within its bound ` +
           `of 30·n iterations; the input may be badly scaled — try rescaling A`,
         30 * n,
+        // the kernel reports which eigenvalue failed, not a residual: there is no number to give here
         Number.NaN,
         0,
       );
