@@ -355,9 +355,14 @@ class Run {
     }
   }
 
-  primalCheck(y: unknown, where: string): void {
+  /**
+   * The rule's y against the plain call — through the `output` view when one is given, since a raw output may carry
+   * an arbitrary gauge (eigenvectors at an exact tie, adapted to the tangent direction by a frule).
+   */
+  primalCheck(yRule: unknown, where: string): void {
     this.rec.guard('primal', 'the plain call', () => {
-      const yPlain = this.p.call(this.p.values);
+      const y = this.viewOf(yRule);
+      const yPlain = this.viewOf(this.p.call(this.p.values));
       const a = flatten(y);
       const b = flatten(yPlain);
       const la = layoutOf(y);
@@ -366,7 +371,7 @@ class Run {
         this.rec.fail('primal', `${where} returned an output of a different structure than the plain call (${describe(y)} vs ${describe(yPlain)})`);
         return;
       }
-      this.rec.compare('primal', `${where}'s y vs the plain call`, a, b, { rtol: this.primalRtol, name: (i) => entryName(la, i) });
+      this.rec.compare('primal', `${where}'s y vs the plain call${this.view ? ' (through the output view)' : ''}`, a, b, { rtol: this.primalRtol, name: (i) => entryName(la, i) });
     });
   }
 
@@ -390,26 +395,27 @@ class Run {
 
   /**
    * Dot-product test ⟨ȳ, J ẋ⟩ = ⟨Jᵀ ȳ, ẋ⟩ between the frule and the rrule with a joint random ẋ (no finite
-   * differences: both sides come from the rules, so the tolerance is rtol only).
+   * differences: both sides come from the rules, so the tolerance is rtol only). With an `output` view, ȳ lives on the
+   * view: the frule's tangent is pushed through the view at the frule's own y, and ȳ is pulled back through the view at
+   * the rrule's own y, so each rule may use its own gauge.
    */
   dotProductCheck(): void {
     if (this.opts.oneSided || !this.rec.wants('dot-product') || this.diffIdx.length === 0) return;
     this.rec.guard('dot-product', 'the frule/rrule pair', () => {
       const dirs: unknown[] = this.p.values.map((_, i) => (this.p.diff[i] ? this.tangentFor(i) : undefined));
-      const [y, dy] = this.p.frule(this.p.values, this.fruleTangents(dirs));
-      const { rawCt } = this.cotangents(y);
-      const [, pb] = this.p.rrule(this.p.values);
-      const cts = pb(rawCt);
-      const ydot = flattenLike(y, dy).flat;
-      const ybar = flattenLike(y, rawCt).flat;
-      const lhs = dotFlat(ybar, ydot);
+      const [yF, dyF] = this.p.frule(this.p.values, this.fruleTangents(dirs));
+      const [yR, pb] = this.p.rrule(this.p.values);
+      const ct = this.cotangents(yR);
+      const cts = pb(ct.rawCt);
+      const ydot = this.viewTangent(yF, dyF).flat;
+      const lhs = dotFlat(ct.viewFlat, ydot);
       let rhs = 0;
-      let scale = absDotFlat(ybar, ydot);
+      let scale = absDotFlat(ct.viewFlat, ydot);
       for (const i of this.diffIdx) {
-        const ct = flattenLike(this.p.values[i], cts[i]).flat;
+        const c = flattenLike(this.p.values[i], cts[i] instanceof Thunk ? unthunk(cts[i] as Tangent) : cts[i]).flat;
         const dx = flattenLike(this.p.values[i], dirs[i]).flat;
-        rhs += dotFlat(ct, dx);
-        scale += absDotFlat(ct, dx);
+        rhs += dotFlat(c, dx);
+        scale += absDotFlat(c, dx);
       }
       this.rec.compare('dot-product', '⟨ȳ, frule(ẋ)⟩ vs ⟨rrule(ȳ), ẋ⟩', Float64Array.of(lhs), Float64Array.of(rhs), { floor: 1e-3 * scale });
     });

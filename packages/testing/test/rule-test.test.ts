@@ -113,6 +113,24 @@ describe('options', () => {
     expect(q.ok, q.message).toBe(true);
   });
 
+  it('compare the primal through the output view too (a frule may return another gauge of the same output)', () => {
+    // x/‖x‖ whose frule returns the opposite sign: same projector u uᵀ, same tangent of u uᵀ
+    const flipped: DifferentiableFunction<[Tensor], Tensor> = defineRule({
+      name: 'good/normalize-other-gauge-in-frule',
+      structure: ['general'],
+      primal: (v: Tensor) => P.goodNormalize(v),
+      frule: ([v], [dv]) => {
+        const [u, du] = P.goodNormalize.rule.frule([v], [dv]);
+        return [scale(u as Tensor, -1), scale(du as Tensor, -1)];
+      },
+      rrule: (v: Tensor) => P.goodNormalize.rule.rrule(v),
+    });
+    const projector = (u: Tensor) => mul(reshape(u, [3, 1]), reshape(u, [1, 3]));
+    const r = testFrule(flipped, [x], { output: projector });
+    expect(r.ok, r.message).toBe(true);
+    expect(failed(testFrule(flipped, [x]))).toEqual(expect.arrayContaining(['primal']));
+  });
+
   it('reproduce the same report from the same seed, and draw other directions from another', () => {
     const a = testRrule(P.signErrorExp, [x], { seed: 11 });
     const b = testRrule(P.signErrorExp, [x], { seed: 11 });
