@@ -8,7 +8,7 @@
  * step (FiniteDifferences.jl's bound estimator). Each estimate returns that error model evaluated at the chosen step.
  * @module
  */
-import { factorial, rat, solveExact, toNumber, abs as rabs, add as radd, mul as rmul, isZero, ZERO, type Rational } from './rational.js';
+import { factorial, rat, solveExact, toNumber, abs as rabs, add as radd, mul as rmul, isZero, ZERO, type Rational } from './internal/rational.js';
 
 /** Which side of x the grid lies on. */
 export type FdmKind = 'central' | 'forward' | 'backward';

@@ -35,7 +35,22 @@ function requireFunction(received: unknown, matcher: string): asserts received i
   if (typeof received !== 'function') throw new TypeError(`${matcher}: expect(…) must receive a function or a differentiable function, got ${typeof received}`);
 }
 
-/** The matcher implementations, for `expect.extend` in setups that register matchers themselves. */
+/**
+ * The matcher implementations (already registered on import), for setups that call `expect.extend` themselves.
+ *
+ * **Method**: each matcher runs the corresponding harness function and passes iff its report is ok; the failure
+ * message is the report (rule, check, worst entry, seed).
+ *
+ * **Numerical notes**: tolerances and options are the harness's (`RuleTestOptions`, `CheckGradOptions`).
+ *
+ * **References**: vitest "Extending Matchers".
+ *
+ * @example
+ * ```ts
+ * expect.extend(adMatchers);   // idempotent: the module already did this
+ * expect(exp).toPassRruleTest([tensor([0.5, 1])]);
+ * ```
+ */
 export const adMatchers = {
   /**
    * Passes when {@link testRrule}(received, args, opts) passes; the failure message is the harness's report.

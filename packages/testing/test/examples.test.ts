@@ -5,7 +5,7 @@ import ts from 'typescript';
 import fc from 'fast-check';
 import * as core from '@ad/core';
 import * as testing from '../src/index.js';
-import '../src/vitest.js';
+import * as matchers from '../src/vitest.js';
 
 const srcDir = fileURLToPath(new URL('../src/', import.meta.url));
 
@@ -27,10 +27,10 @@ function examples(): { file: string; code: string }[] {
   return out;
 }
 
-/** Runs a TypeScript snippet with every export of @ad/core and @ad/testing, fc and expect in scope. */
+/** Runs a TypeScript snippet with every export of @ad/core, @ad/testing and @ad/testing/vitest, fc and expect in scope. */
 function run(code: string): void {
   const js = ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
-  const scope: Record<string, unknown> = { ...core, ...testing, fc, expect };
+  const scope: Record<string, unknown> = { ...core, ...testing, ...matchers, fc, expect };
   const names = Object.keys(scope);
   new Function(...names, js)(...names.map((n) => scope[n]));
 }
