@@ -60,9 +60,17 @@ export function backward(level: Level, cot: Map<number, Tangent>): void {
   const tape = level.tape;
   for (let e = tape.length - 1; e >= 0; e--) {
     const entry = tape[e]!;
-    const { value: ybar, any } = outputCotangent(entry.output, cot);
-    if (!any) continue;
-    const cts = inPullback(entry.name, () => entry.pullback(ybar as never));
+    // Fast path for the common single-tensor output: no cotangent structure to build.
+    let ybar: unknown;
+    if (entry.output instanceof ReverseTracer) {
+      ybar = cot.get(entry.output.id);
+      if (ybar === undefined) continue;
+    } else {
+      const r = outputCotangent(entry.output, cot);
+      if (!r.any) continue;
+      ybar = r.value;
+    }
+    const cts = anomalyModeOn() ? inPullback(entry.name, () => entry.pullback(ybar as never)) : entry.pullback(ybar as never);
     if (!Array.isArray(cts) || cts.length !== entry.inputIds.length) {
       throw new RuleError(
         `${entry.name}: pullback returned ${Array.isArray(cts) ? cts.length : typeof cts} cotangents, expected exactly ${entry.inputIds.length} (one per argument, none for the function itself)`,
