@@ -41,6 +41,7 @@ import {
   NoTangent,
   ShapeError,
   Tensor,
+  Tracer,
   ZeroTangent,
   add,
   adjoint,
@@ -71,7 +72,7 @@ import {
   type DifferentiableFunction,
   type Tangent,
 } from '@ad/core';
-import { degeneracyTolerance, eigGeneral, hermEig, luFactor, luSolve } from '@ad/kernels';
+import { degeneracyTolerance, eigGeneral, gemm, hermEig, luFactor, luSolve, solveTriangular, zgemm, type LuFactors } from '@ad/kernels';
 import { matrixForKernel, requireFinite, requireSquare } from './checks.js';
 import { blockNorms, whichMatrix } from './degeneracy.js';
 
@@ -713,6 +714,10 @@ interface PullbackContext {
 function pullbackA(ctx: PullbackContext, lbar: Tensor | undefined, vbar0: Tensor | undefined, wbar: Tensor | undefined): Tensor | typeof ZeroTangent {
   const { V, W, lam, spec, res, fname } = ctx;
   const { n, batchShape, count } = spec;
+  if (![V, W, lam, lbar, vbar0, wbar].some((t) => t instanceof Tracer)) {
+    const out = pullbackNumeric(ctx, lbar, vbar0, wbar);
+    if (out !== undefined) return out;
+  }
   let vbar = vbar0;
   if (wbar !== undefined) {
     // W = V⁻ᴴ: dW = −W dVᴴ W, so ⟨W̄, dW⟩ = ⟨−W W̄ᴴ W, dV⟩.
@@ -740,6 +745,303 @@ function pullbackA(ctx: PullbackContext, lbar: Tensor | undefined, vbar0: Tensor
   if (ctx.inputDtype === 'complex128') return Abar;
   const r = real(Abar);
   return ctx.inputDtype === 'float32' ? cast(r, 'float32') : r;
+}
+
+/**
+ * The same Ā as the core-op route of {@link pullbackA}, on the numbers, for the usual case where no outer
+ * transformation traces the pullback. Complex A: X = Vᴴ V̄′ and G Vᴴ by `zgemm`, then an LU solve with Vᴴ. Real A: V =
+ * Ṽ U with the real Ṽ of the pairs' real and imaginary parts (√2·Re v, √2·Im v; real vectors kept) and U unitary
+ * (2×2 blocks [[1, 1], [i, −i]]/√2), as in the kernel, so X = Uᴴ (Ṽᵀ V̄′) takes two real products and
+ * Ā = Re(V⁻ᴴ G Vᴴ) = Ṽ⁻ᵀ Re(U G Uᴴ) Ṽᵀ one real product and one real LU solve — about a quarter of the complex work.
+ * Returns undefined when the pairs cannot be matched (then the core-op route runs).
+ */
+function pullbackNumeric(
+  ctx: PullbackContext,
+  lbar: Tensor | undefined,
+  vbar0: Tensor | undefined,
+  wbar: Tensor | undefined,
+): Tensor | typeof ZeroTangent | undefined {
+  const { V, W, spec, res, fname } = ctx;
+  const { n, batchShape, count, re: lr, im: li } = spec;
+  const nn = n * n;
+  const realInput = ctx.inputDtype !== 'complex128';
+  const Vr = V.data as Float64Array;
+  const Vi = V.im!;
+  const partner = realInput ? pairPartners(spec) : undefined;
+  if (realInput && partner === undefined) return undefined;
+  // V̄ (complex, with the left-vector part folded in)
+  let br: Float64Array | undefined;
+  let bi: Float64Array | undefined;
+  if (vbar0 !== undefined || wbar !== undefined) {
+    br = new Float64Array(count * nn);
+    bi = new Float64Array(count * nn);
+    if (vbar0 !== undefined) {
+      br.set(vbar0.data);
+      if (vbar0.im) bi.set(vbar0.im);
+    }
+    if (wbar !== undefined) {
+      for (let b = 0; b < count; b++) {
+        const sl = (d: Float64Array) => d.subarray(b * nn, (b + 1) * nn);
+        const Wr = sl(W!.data as Float64Array);
+        const Wi = sl(W!.im!);
+        const M = zgemm('C', 'N', n, n, n, f64slice(wbar.data, b * nn, nn), wbar.im ? sl(wbar.im) : new Float64Array(nn), Wr, Wi);
+        const T = zgemm('N', 'N', n, n, n, Wr, Wi, M.re, M.im);
+        for (let k = 0; k < nn; k++) {
+          br[b * nn + k] -= T.re[k]!;
+          bi[b * nn + k] -= T.im[k]!;
+        }
+      }
+    }
+  }
+  if (lbar === undefined && br === undefined) return ZeroTangent;
+  const out = new Float64Array(count * nn);
+  const outIm = realInput ? undefined : new Float64Array(count * nn);
+  let Xr: Float64Array | undefined;
+  let Xi: Float64Array | undefined;
+  if (br !== undefined) {
+    if (realInput) {
+      for (let b = 0; b < count; b++) for (let j = 0; j < n; j++) if (li[b * n + j] === 0) for (let i = 0; i < n; i++) bi![b * nn + i * n + j] = 0;
+    }
+    const vbarT = new Tensor([...batchShape, n, n], 'complex128', br, bi);
+    const norms = blockNorms(vbarT, count, nn);
+    // d = diag(Vᴴ V̄) by columns; the phase check reads Im d
+    const dr = new Float64Array(count * n);
+    const di = new Float64Array(count * n);
+    for (let b = 0; b < count; b++) {
+      for (let i = 0; i < n; i++) {
+        const o = b * nn + i * n;
+        for (let j = 0; j < n; j++) {
+          dr[b * n + j] += Vr[o + j]! * br[o + j]! + Vi[o + j]! * bi![o + j]!;
+          di[b * n + j] += Vr[o + j]! * bi![o + j]! - Vi[o + j]! * br[o + j]!;
+        }
+      }
+    }
+    checkPhase(new Tensor([...batchShape, n], 'complex128', dr, di), norms, spec, res, fname);
+    // V̄′ = V̄ − V diag(Re d)
+    const pr = new Float64Array(count * nn);
+    const pi = new Float64Array(count * nn);
+    for (let b = 0; b < count; b++) {
+      for (let i = 0; i < n; i++) {
+        const o = b * nn + i * n;
+        for (let j = 0; j < n; j++) {
+          pr[o + j] = br[o + j]! - Vr[o + j]! * dr[b * n + j]!;
+          pi[o + j] = bi![o + j]! - Vi[o + j]! * dr[b * n + j]!;
+        }
+      }
+    }
+    Xr = new Float64Array(count * nn);
+    Xi = new Float64Array(count * nn);
+    for (let b = 0; b < count; b++) {
+      const sl = (d: Float64Array) => d.subarray(b * nn, (b + 1) * nn);
+      if (realInput) {
+        // X = Uᴴ (Ṽᵀ V̄′): rows p, q of a pair become (Y_p − i Y_q)/√2, (Y_p + i Y_q)/√2
+        const Vt = realBasis(Vr, Vi, b, n, partner![b]!);
+        const Yr = gemm(true, false, n, n, n, Vt, sl(pr));
+        const Yi = gemm(true, false, n, n, n, Vt, sl(pi));
+        const X = unitaryRows(Yr, Yi, n, partner![b]!);
+        Xr.set(X.re, b * nn);
+        Xi.set(X.im, b * nn);
+      } else {
+        const X = zgemm('C', 'N', n, n, n, sl(Vr), sl(Vi), sl(pr), sl(pi));
+        Xr.set(X.re, b * nn);
+        Xi.set(X.im, b * nn);
+      }
+    }
+    checkCotangent(lbar, new Tensor([...batchShape, n, n], 'complex128', Xr, Xi), vbarT, spec, res, fname);
+  } else {
+    checkCotangent(lbar, undefined, undefined, spec, res, fname);
+  }
+  const mask = res.policy === 'error' ? clusterMask(spec) : undefined;
+  for (let b = 0; b < count; b++) {
+    const o = b * nn;
+    // G = X ∘ conj(F) + diag(λ̄), F_ij = 1/(λⱼ − λᵢ)
+    const Gr = new Float64Array(nn);
+    const Gi = new Float64Array(nn);
+    if (Xr !== undefined) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          if (i === j || (mask !== undefined && mask[o + i * n + j] === 1)) continue;
+          // X / conj(E), E = λⱼ − λᵢ
+          const er = lr[b * n + j]! - lr[b * n + i]!;
+          const ei = -(li[b * n + j]! - li[b * n + i]!);
+          const den = er * er + ei * ei;
+          const xr = Xr[o + i * n + j]!;
+          const xi = Xi![o + i * n + j]!;
+          Gr[i * n + j] = (xr * er + xi * ei) / den;
+          Gi[i * n + j] = (xi * er - xr * ei) / den;
+        }
+      }
+    }
+    if (lbar !== undefined) {
+      for (let i = 0; i < n; i++) {
+        Gr[i * n + i] = lbar.data[b * n + i]!;
+        Gi[i * n + i] = lbar.im?.[b * n + i] ?? 0;
+      }
+    }
+    if (realInput) {
+      // Ā = Ṽ⁻ᵀ H Ṽᵀ with H = Re(U G Uᴴ)
+      const Vt = realBasis(Vr, Vi, b, n, partner![b]!);
+      const H = realConjugation(Gr, Gi, n, partner![b]!);
+      const R = gemm(false, true, n, n, n, H, Vt);
+      const f = luFactor(Vt, null, n);
+      if (f.info > 0) throw singularV(spec, b, fname);
+      out.set(solveTransposedLu(f, R, n), o);
+    } else {
+      const sl = (d: Float64Array) => d.subarray(o, o + nn);
+      const R = zgemm('N', 'C', n, n, n, Gr, Gi, sl(Vr), sl(Vi));
+      const f = luFactor(sl(Vr), sl(Vi), n);
+      if (f.info > 0) throw singularV(spec, b, fname);
+      const x = luSolve(f, R.re, R.im, n, { trans: 'C' });
+      out.set(x.re, o);
+      outIm!.set(x.im!, o);
+    }
+  }
+  const shape = [...batchShape, n, n];
+  if (!realInput) return new Tensor(shape, 'complex128', out, outIm);
+  return ctx.inputDtype === 'float32' ? new Tensor(shape, 'float32', Float32Array.from(out)) : new Tensor(shape, 'float64', out);
+}
+
+/**
+ * X = Ṽ⁻ᵀ R for n right-hand sides from P Ṽ = L U: Uᵀ Y = R, Lᵀ Z = Y (unit diagonal), X = Pᵀ Z — two row-streaming
+ * triangular solves (`solveTriangular`), about 2.5× faster here than `luSolve` with many right-hand sides.
+ */
+function solveTransposedLu(f: LuFactors, R: Float64Array, n: number): Float64Array {
+  const Y = solveTriangular(f.re, n, R, n, { lower: false, transpose: true });
+  const Z = solveTriangular(f.re, n, Y, n, { lower: true, transpose: true, unitDiagonal: true });
+  for (let k = n - 1; k >= 0; k--) {
+    const p = f.piv[k]!;
+    if (p === k) continue;
+    for (let j = 0; j < n; j++) {
+      const t = Z[k * n + j]!;
+      Z[k * n + j] = Z[p * n + j]!;
+      Z[p * n + j] = t;
+    }
+  }
+  return Z;
+}
+
+function singularV(spec: EigSpectrum, b: number, fname: string): DomainError {
+  return new DomainError(
+    `${fname}: the eigenvector matrix V${whichMatrix(spec, b)} is exactly singular (A is defective), so the pullback ` +
+      "V⁻ᴴ G Vᴴ does not exist; this happens only under { degeneracy: { policy: 'nan' } }",
+    0,
+    b,
+  );
+}
+
+/** 1 on the in-cluster entries of each matrix, [count·n·n]. */
+function clusterMask(spec: EigSpectrum): Uint8Array {
+  const { n, count } = spec;
+  const m = new Uint8Array(count * n * n);
+  for (let b = 0; b < count; b++) for (const c of spec.clusters[b]!) for (const i of c.indices) for (const j of c.indices) m[b * n * n + i * n + j] = 1;
+  return m;
+}
+
+/**
+ * For real input: per matrix, partner[j] = the index of conj(λⱼ) for a complex λⱼ (−1 for real ones), matched by
+ * exact values (the kernel returns a pair as exact conjugates); undefined if some complex eigenvalue has no partner.
+ */
+function pairPartners(spec: EigSpectrum): Int32Array[] | undefined {
+  const { n, count, re, im } = spec;
+  const out: Int32Array[] = [];
+  for (let b = 0; b < count; b++) {
+    const p = new Int32Array(n).fill(-1);
+    for (let j = 0; j < n; j++) {
+      if (im[b * n + j] === 0 || p[j] !== -1) continue;
+      let q = -1;
+      for (let k = 0; k < n; k++) {
+        if (k !== j && p[k] === -1 && re[b * n + k] === re[b * n + j] && im[b * n + k] === -im[b * n + j]!) {
+          q = k;
+          break;
+        }
+      }
+      if (q < 0) return undefined;
+      p[j] = q;
+      p[q] = j;
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The real Ṽ (row-major) of matrix b with V = Ṽ U: real columns copied; for a pair at positions p < q (v_q = conj(v_p)),
+ * Ṽ_:p = √2·Re v_p and Ṽ_:q = √2·Im v_p, so that U's block on (p, q) is [[1, 1], [i, −i]]/√2.
+ */
+function realBasis(Vr: Float64Array, Vi: Float64Array, b: number, n: number, partner: Int32Array): Float64Array {
+  const o = b * n * n;
+  const out = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const q = partner[j]!;
+    for (let i = 0; i < n; i++) {
+      if (q < 0) out[i * n + j] = Vr[o + i * n + j]!;
+      else if (j < q) {
+        out[i * n + j] = Math.SQRT2 * Vr[o + i * n + j]!;
+        out[i * n + q] = Math.SQRT2 * Vi[o + i * n + j]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** Uᴴ Y (rows of each pair p < q become (Y_p − i Y_q)/√2 and (Y_p + i Y_q)/√2) for Y given as re/im parts. */
+function unitaryRows(Yr: Float64Array, Yi: Float64Array, n: number, partner: Int32Array): { re: Float64Array; im: Float64Array } {
+  const re = Float64Array.from(Yr);
+  const im = Float64Array.from(Yi);
+  const h = Math.SQRT1_2;
+  for (let p = 0; p < n; p++) {
+    const q = partner[p]!;
+    if (q < 0 || q < p) continue;
+    for (let j = 0; j < n; j++) {
+      const ar = Yr[p * n + j]!;
+      const ai = Yi[p * n + j]!;
+      const cr = Yr[q * n + j]!;
+      const ci = Yi[q * n + j]!;
+      // (a − i c)/√2 and (a + i c)/√2 with complex a, c
+      re[p * n + j] = h * (ar + ci);
+      im[p * n + j] = h * (ai - cr);
+      re[q * n + j] = h * (ar - ci);
+      im[q * n + j] = h * (ai + cr);
+    }
+  }
+  return { re, im };
+}
+
+/** Re(U G Uᴴ) for complex G (parts Gr, Gi), U the pair blocks [[1, 1], [i, −i]]/√2 on (p, q), identity elsewhere. */
+function realConjugation(Gr: Float64Array, Gi: Float64Array, n: number, partner: Int32Array): Float64Array {
+  // M = U G: rows p, q → (G_p + G_q)/√2, i(G_p − G_q)/√2
+  const Mr = Float64Array.from(Gr);
+  const Mi = Float64Array.from(Gi);
+  const h = Math.SQRT1_2;
+  for (let p = 0; p < n; p++) {
+    const q = partner[p]!;
+    if (q < 0 || q < p) continue;
+    for (let j = 0; j < n; j++) {
+      const ar = Gr[p * n + j]!;
+      const ai = Gi[p * n + j]!;
+      const cr = Gr[q * n + j]!;
+      const ci = Gi[q * n + j]!;
+      Mr[p * n + j] = h * (ar + cr);
+      Mi[p * n + j] = h * (ai + ci);
+      Mr[q * n + j] = -h * (ai - ci);
+      Mi[q * n + j] = h * (ar - cr);
+    }
+  }
+  // H = Re(M Uᴴ): columns p, q → (M_p + M_q)/√2, (−i M_p + i M_q)/√2; real part
+  const H = Float64Array.from(Mr);
+  for (let p = 0; p < n; p++) {
+    const q = partner[p]!;
+    if (q < 0 || q < p) continue;
+    for (let i = 0; i < n; i++) {
+      const ar = Mr[i * n + p]!;
+      const ai = Mi[i * n + p]!;
+      const cr = Mr[i * n + q]!;
+      const ci = Mi[i * n + q]!;
+      H[i * n + p] = h * (ar + cr);
+      H[i * n + q] = h * (ai - ci);
+    }
+  }
+  return H;
 }
 
 function samples(): [Tensor, EigOptions | undefined][] {

@@ -16,7 +16,6 @@ import {
   adjoint,
   complex,
   eye,
-  grad,
   hvp,
   jvp,
   matmul,
@@ -31,7 +30,7 @@ import {
 import { checkGrad, testFrule } from '@ad/testing';
 import { eig, eigvals } from '../src/index.js';
 import { solve } from '../src/eig.js';
-import { absSquared, randomMatrix, realWithSpectrum, rng } from './eig-helpers.js';
+import { absSquared, gradT, randomMatrix, realWithSpectrum, rng } from './eig-helpers.js';
 
 /** Runs f and returns the error it throws (or undefined). */
 function thrown(f: () => unknown): unknown {
@@ -64,7 +63,7 @@ describe('eig / eigvals at a nearly defective eigenvalue', () => {
       ['|v|² of the cluster', (X) => sum(absSquared(slice(eig(X).vectors, [0, 0], [3, 2])))],
     ];
     for (const [what, f] of cases) {
-      const e = thrown(() => grad(f)(A));
+      const e = thrown(() => gradT(f)(A));
       expect(e, what).toBeInstanceOf(DegenerateEigenvaluesError);
       const d = e as DegenerateEigenvaluesError;
       expect(d.cluster).toEqual([0, 2]);
@@ -84,7 +83,7 @@ describe('eig / eigvals at a nearly defective eigenvalue', () => {
   });
 
   it('reports an exactly defective eigenvalue (numerically parallel eigenvectors) with cond(V_C) = ∞', () => {
-    const e = thrown(() => grad(sumSquares)(jordan(0))) as DegenerateEigenvaluesError;
+    const e = thrown(() => gradT(sumSquares)(jordan(0))) as DegenerateEigenvaluesError;
     expect(e).toBeInstanceOf(DegenerateEigenvaluesError);
     expect(e.gap).toBe(Infinity);
     expect(e.message).toMatch(/numerically parallel/);
@@ -116,10 +115,10 @@ describe('eig / eigvals at a nearly defective eigenvalue', () => {
 
   it('still differentiates an eigenvalue away from the defective cluster, to cond(V)·ε of the exact w vᵀ/(wᵀv)', () => {
     const A = jordan(1e-14);
-    const g = grad(valueAt(2))(A);
+    const g = gradT(valueAt(2))(A);
     const exact = exactGradient(1e-14, 'three');
     // Going through V (cond(V) ≈ 1e7) costs about cond(V)·ε ≈ 2e-9 relative: the error is inherent, not the formula's.
-    const condV = (thrown(() => grad(sumSquares)(A)) as DegenerateEigenvaluesError).gap;
+    const condV = (thrown(() => gradT(sumSquares)(A)) as DegenerateEigenvaluesError).gap;
     for (let i = 0; i < 9; i++) expect(Math.abs(g.data[i]! - exact[i]!)).toBeLessThan(10 * condV * 2 ** -52);
   });
 
@@ -127,19 +126,19 @@ describe('eig / eigvals at a nearly defective eigenvalue', () => {
     // eigenvalues 1 ± 1e-3: separated; ∂λ/∂A ~ 1/(2√δ) = 500. Finite differences need steps far below √δ here, so the
     // reference is the exact gradient.
     const A = jordan(1e-6);
-    const g = grad(valueAt(1))(A);
+    const g = gradT(valueAt(1))(A);
     const exact = exactGradient(1e-6, 'upper');
     expect(Math.max(...Array.from(exact, Math.abs))).toBeGreaterThan(100);
     for (let i = 0; i < 9; i++) expect(Math.abs(g.data[i]! - exact[i]!)).toBeLessThan(1e-10 * 500);
     // Σλ² = tr A² is smooth although each λ is not: its gradient 2Aᵀ survives the cancellation of O(500) terms
-    const g2 = grad((X: Tensor) => sum(real(mul(eigvals(X), eigvals(X)))))(A);
+    const g2 = gradT((X: Tensor) => sum(real(mul(eigvals(X), eigvals(X)))))(A);
     const twoAt = transpose(mul(A, 2));
     for (let i = 0; i < 9; i++) expect(Math.abs(g2.data[i]! - twoAt.data[i]!)).toBeLessThan(1e-10);
   });
 
   it("returns the plain (finite, inaccurate) formulas under policy 'nan' instead of raising", () => {
     const A = jordan(1e-14);
-    const g = grad((X: Tensor) => sum(square(abs(eigvals(X, { degeneracy: { policy: 'nan' } })))))(A);
+    const g = gradT((X: Tensor) => sum(square(abs(eigvals(X, { degeneracy: { policy: 'nan' } })))))(A);
     expect(Array.from(g.data).every(Number.isFinite)).toBe(true);
   });
 });
@@ -149,16 +148,16 @@ describe('eig / eigvals at a semisimple repeated eigenvalue (well-conditioned ei
   const A = realWithSpectrum([-1, 1, 1, 2], 1, 0.4);
 
   it('differentiates symmetric functions of the cluster exactly: Σλ² = tr A² gives 2Aᵀ, the trace gives I', () => {
-    const g = grad((X: Tensor) => sum(real(mul(eigvals(X), eigvals(X)))))(A);
+    const g = gradT((X: Tensor) => sum(real(mul(eigvals(X), eigvals(X)))))(A);
     for (let i = 0; i < 16; i++) expect(Math.abs(g.data[i]! - 2 * A.data[(i % 4) * 4 + Math.floor(i / 4)]!)).toBeLessThan(1e-12);
-    const t = grad((X: Tensor) => sum(real(eigvals(X))))(A);
+    const t = gradT((X: Tensor) => sum(real(eigvals(X))))(A);
     for (let i = 0; i < 16; i++) expect(Math.abs(t.data[i]! - (i % 5 === 0 ? 1 : 0))).toBeLessThan(1e-13);
     const r = checkGrad(sumSquares, A);
     expect(r.ok, r.message).toBe(true);
   });
 
   it('refuses an individual eigenvalue of the cluster with DegenerateEigenvaluesError (small cond(V_C), semisimple)', () => {
-    const e = thrown(() => grad(valueAt(1))(A)) as DegenerateEigenvaluesError;
+    const e = thrown(() => gradT(valueAt(1))(A)) as DegenerateEigenvaluesError;
     expect(e).toBeInstanceOf(DegenerateEigenvaluesError);
     expect(e.cluster).toEqual([1, 3]);
     expect(e.gap).toBeLessThan(10);
@@ -181,7 +180,7 @@ describe('eig / eigvals at a semisimple repeated eigenvalue (well-conditioned ei
   });
 
   it('refuses an eigenvector loss that depends on the basis the solver chose inside the eigenspace', () => {
-    const e = thrown(() => grad((X: Tensor) => sum(absSquared(slice(eig(X).vectors, [0, 1], [1, 2]))))(A));
+    const e = thrown(() => gradT((X: Tensor) => sum(absSquared(slice(eig(X).vectors, [0, 1], [1, 2]))))(A));
     expect(e).toBeInstanceOf(DegenerateEigenvaluesError);
     expect((e as Error).message).toMatch(/basis of the eigenspace/);
   });
@@ -227,15 +226,15 @@ describe('eig / eigvals at a semisimple repeated eigenvalue (well-conditioned ei
     expect(Math.hypot(lam.data[2]! - 1, lam.im![2]! - 1)).toBeLessThan(1e-13);
     const r = checkGrad(sumSquares, C);
     expect(r.ok, r.message).toBe(true);
-    expect(thrown(() => grad(valueAt(1))(C))).toBeInstanceOf(DegenerateEigenvaluesError);
+    expect(thrown(() => gradT(valueAt(1))(C))).toBeInstanceOf(DegenerateEigenvaluesError);
   });
 
   it("applies the plain formulas under policy 'nan': an exact tie gives non-finite eigenvector derivatives", () => {
     const opts = { degeneracy: { policy: 'nan' as const } };
-    const g = grad((X: Tensor) => sum(absSquared(slice(eig(X, opts).vectors, [0, 0], [3, 1]))))(eye(3));
+    const g = gradT((X: Tensor) => sum(absSquared(slice(eig(X, opts).vectors, [0, 0], [3, 1]))))(eye(3));
     expect(Array.from(g.data).some((v) => !Number.isFinite(v))).toBe(true);
     // values-only losses need no cluster handling at all
-    const t = grad((X: Tensor) => sum(real(eigvals(X, opts))))(eye(3));
+    const t = gradT((X: Tensor) => sum(real(eigvals(X, opts))))(eye(3));
     expect(Array.from(t.data)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
   });
 });

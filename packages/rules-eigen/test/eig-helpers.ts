@@ -3,7 +3,7 @@
  * the code under test (S B S⁻¹ with B block diagonal — 1×1 real blocks and 2×2 [[a, b], [−b, a]] blocks for conjugate
  * pairs — and S⁻¹ by Gauss–Jordan here), dense residuals, and phase-invariant views of eigenvectors.
  */
-import { Tensor, abs, conj, mul, real, square, type DType } from '@ad/core';
+import { Tensor, abs, conj, grad, mul, real, square, type DType } from '@ad/core';
 
 /** mulberry32: a small seeded PRNG, so failures are reproducible. */
 export function rng(seed: number): () => number {
@@ -139,4 +139,9 @@ export function invariantView(y: { values: Tensor; vectors: Tensor }): { values:
 /** Phase-invariant view with left vectors: V_ij conj(W_ij), the diagonals of the spectral projectors v_j w_jᴴ. */
 export function leftView(y: { values: Tensor; vectors: Tensor; leftVectors?: Tensor }): { values: Tensor; vw: Tensor } {
   return { values: y.values, vw: mul(y.vectors, conj(y.leftVectors!)) };
+}
+
+/** grad(f)(x) typed as a Tensor (f has one Tensor argument). */
+export function gradT(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
+  return (x) => grad(f)(x) as Tensor;
 }

@@ -15,8 +15,8 @@ import {
   abs,
   adjoint,
   add,
-  grad,
   hvp,
+  jvp,
   matmul,
   max,
   mul,
@@ -28,11 +28,14 @@ import {
   tensor,
   transpose,
   vjp,
+  zeros,
 } from '@ad/core';
+
+const zerosLike = (t: Tensor): Tensor => zeros(t.shape, t.dtype);
 import { checkGrad, generalMatrix, testFrule, testRrule } from '@ad/testing';
 import { eig, eigh, eigvals, eigvalsh } from '../src/index.js';
 import { solve } from '../src/eig.js';
-import { absSquared, invariantView, leftView, randomMatrix, realWithSpectrum, rng } from './eig-helpers.js';
+import { absSquared, gradT, invariantView, leftView, randomMatrix, realWithSpectrum, rng } from './eig-helpers.js';
 
 const REAL_SPECTRUM = realWithSpectrum([-1.5, -0.2, 0.7, 2.1], 5);
 const REAL_PAIRS = realWithSpectrum([-1, [0.5, 1.2], [2, 0.6]], 6, 0.4); // cond(V) ≈ 7
@@ -103,7 +106,7 @@ describe('eigvals / eig: rules at simple eigenvalues', () => {
       const lr = values.data[k]!;
       const li = values.im![k]!;
       const m = Math.hypot(lr, li);
-      const g = grad((X: Tensor) => max(abs(eigvals(X))))(A);
+      const g = gradT((X: Tensor) => max(abs(eigvals(X))))(A);
       // (λ/|λ|) w vᴴ  (W = V⁻ᴴ, so wᴴ v = 1); real part for real A
       const wv = matmul(slice(W!, [0, k], [n, k + 1]), adjoint(slice(V, [0, k], [n, k + 1])));
       for (let i = 0; i < n * n; i++) {
@@ -123,7 +126,7 @@ describe('eigvals / eig: rules at simple eigenvalues', () => {
     const r = rng(3);
     const v = new Tensor([5, 5], 'float64', Float64Array.from({ length: 25 }, () => 2 * r() - 1));
     const hv = hvp(f, A, v);
-    const g = grad(f);
+    const g = gradT(f);
     const at = (t: number) => g(new Tensor([5, 5], 'float64', A.data.map((x, k) => x + t * v.data[k]!) as Float64Array)).data;
     const errs = [1e-2, 1e-3, 1e-4].map((h) => {
       const [a, b, c, d] = [at(h), at(-h), at(2 * h), at(-2 * h)];
@@ -161,13 +164,13 @@ describe('eigvals / eig: rules at simple eigenvalues', () => {
       expect(Math.abs(ev.im![i]!)).toBe(0);
     }
     const c = new Tensor([n], 'float64', Float64Array.from({ length: n }, () => 2 * r() - 1));
-    const gEig = grad((X: Tensor) => add(sum(mul(real(eigvals(X)), c)), max(abs(eigvals(X)))))(A);
-    const gEigh = grad((X: Tensor) => add(sum(mul(eigvalsh(X), c)), max(abs(eigvalsh(X)))))(A);
+    const gEig = gradT((X: Tensor) => add(sum(mul(real(eigvals(X)), c)), max(abs(eigvals(X)))))(A);
+    const gEigh = gradT((X: Tensor) => add(sum(mul(eigvalsh(X), c)), max(abs(eigvalsh(X)))))(A);
     for (let i = 0; i < n * n; i++) expect(Math.abs(gEig.data[i]! - gEigh.data[i]!)).toBeLessThan(1e-12);
     // an eigenvector loss: eig's gradient is w.r.t. general perturbations, eigh's on symmetric ones — sym(∇eig) = ∇eigh
     const w = new Tensor([n, 1], 'float64', Float64Array.from({ length: n }, () => r()));
-    const gV = grad((X: Tensor) => sum(mul(absSquared(eig(X).vectors), w)))(A);
-    const gVh = grad((X: Tensor) => sum(mul(square(eigh(X).vectors), w)))(A);
+    const gV = gradT((X: Tensor) => sum(mul(absSquared(eig(X).vectors), w)))(A);
+    const gVh = gradT((X: Tensor) => sum(mul(square(eigh(X).vectors), w)))(A);
     const symV = mul(add(gV, transpose(gV)), 0.5);
     for (let i = 0; i < n * n; i++) expect(Math.abs(symV.data[i]! - gVh.data[i]!)).toBeLessThan(1e-11);
   });
@@ -181,7 +184,7 @@ describe('eigvals / eig: rules at simple eigenvalues', () => {
       const loss = (X: Tensor) => sum(real(slice(eig(X).vectors, [0, j], [1, j + 1])));
       let err: unknown;
       try {
-        grad(loss)(A);
+        gradT(loss)(A);
       } catch (e) {
         err = e;
       }
@@ -203,8 +206,8 @@ describe('eigvals / eig: rules at simple eigenvalues', () => {
 
   it('returns a real cotangent for real input, a complex one for complex input, and float32 for float32 input', () => {
     const f = (X: Tensor) => sum(square(abs(eigvals(X))));
-    expect(grad(f)(REAL_PAIRS).dtype).toBe('float64');
-    expect(grad(f)(COMPLEX).dtype).toBe('complex128');
+    expect(gradT(f)(REAL_PAIRS).dtype).toBe('float64');
+    expect(gradT(f)(COMPLEX).dtype).toBe('complex128');
     // the rule's own cotangent (before the core's projection) is already real / float32
     for (const A of [REAL_PAIRS, randomMatrix(4, 13, { dtype: 'float32' })]) {
       const [, pb] = eigvals.rule.rrule(A, undefined);
@@ -213,8 +216,8 @@ describe('eigvals / eig: rules at simple eigenvalues', () => {
     }
     const A32 = randomMatrix(4, 13, { dtype: 'float32' });
     const A64 = new Tensor([4, 4], 'float64', Float64Array.from(A32.data));
-    const g32 = grad(weightLoss(4, 5))(A32);
-    const g64 = grad(weightLoss(4, 5))(A64);
+    const g32 = gradT(weightLoss(4, 5))(A32);
+    const g64 = gradT(weightLoss(4, 5))(A64);
     expect(g32.dtype).toBe('float32');
     for (let i = 0; i < 16; i++) expect(Math.abs(g32.data[i]! - g64.data[i]!)).toBeLessThan(1e-5 * (1 + Math.abs(g64.data[i]!)));
   });
@@ -224,9 +227,9 @@ describe('eigvals / eig: rules at simple eigenvalues', () => {
     const flat = stack(mats);
     const batch = new Tensor([3, 5, 5], 'float64', flat.data);
     const loss = (X: Tensor) => add(sum(square(abs(eigvals(X)))), sum(mul(absSquared(eig(X).vectors), 0.3)));
-    const g = grad(loss)(batch);
+    const g = gradT(loss)(batch);
     mats.forEach((M, b) => {
-      const gb = grad(loss)(M);
+      const gb = gradT(loss)(M);
       for (let i = 0; i < 25; i++) expect(Math.abs(g.data[b * 25 + i]! - gb.data[i]!)).toBeLessThan(1e-12);
     });
     const cb = stack([COMPLEX, randomMatrix(4, 15, { complex: true })]);
@@ -242,6 +245,43 @@ describe('eigvals / eig: rules at simple eigenvalues', () => {
     const [, pv] = eigvals.rule.rrule(REAL_PAIRS, undefined);
     const b = pv(lbar)[0] as Tensor;
     for (let i = 0; i < 25; i++) expect(Math.abs(a.data[i]! - b.data[i]!)).toBeLessThan(1e-13);
+  });
+
+  it('computes the same pullback on the numbers (no tracer) as through core ops (traced cotangent), for every input kind', () => {
+    const r0 = rng(41);
+    const cases: [string, Tensor, boolean][] = [
+      ['real spectrum', REAL_SPECTRUM, false],
+      ['conjugate pairs', REAL_PAIRS, true],
+      // two pairs with equal real parts come out interleaved (1 − 2i, 1 − ½i, 1 + ½i, 1 + 2i): partners are not adjacent
+      ['interleaved pairs', realWithSpectrum([[1, 0.5], [1, 2], -1], 43, 0.3), true],
+      ['complex', COMPLEX, true],
+      ['float32', randomMatrix(4, 13, { dtype: 'float32' }), true],
+      ['batch', stack([REAL_PAIRS, realWithSpectrum([0.1, 1, [2, 0.5], -2], 14, 0.3)]), true],
+      ['semisimple cluster', realWithSpectrum([-1, 1, 1, 2], 1, 0.4), false],
+    ];
+    for (const [what, A, left] of cases) {
+      const y = eig(A, { left });
+      // phase-invariant cotangents: V̄ = V ∘ M, W̄ = W ∘ N with real M, N (loss ½Σ M|V|² + ½Σ N|W|²), λ̄ = λ;
+      // at the cluster only λ̄ (constant on it) and the projector-type W̄ = 0, V̄ = 0
+      const M = new Tensor(y.vectors.shape, 'float64', Float64Array.from({ length: y.vectors.size }, () => r0()));
+      const N = new Tensor(y.vectors.shape, 'float64', Float64Array.from({ length: y.vectors.size }, () => r0()));
+      const cluster = what === 'semisimple cluster';
+      const vb = cluster ? zerosLike(y.vectors) : mul(y.vectors, M);
+      const wb = left ? mul(y.leftVectors!, N) : undefined;
+      const [, pb] = eig.rule.rrule(A, { left });
+      const ct = (l: Tensor, v: Tensor) => (left ? { values: l, vectors: v, leftVectors: wb! } : { values: l, vectors: v });
+      const direct = pb(ct(y.values, vb) as never)[0] as Tensor;
+      // the same pullback with a traced λ̄ runs the core-op route
+      const [viaOps] = jvp((l: Tensor) => pb(ct(l, vb) as never)[0] as Tensor, [y.values], [zerosLike(y.values)]) as [Tensor, unknown];
+      expect(direct.dtype, what).toBe(viaOps.dtype);
+      let err = 0;
+      let scale = 0;
+      for (let k = 0; k < direct.size; k++) {
+        err = Math.max(err, Math.hypot(direct.data[k]! - viaOps.data[k]!, (direct.im?.[k] ?? 0) - (viaOps.im?.[k] ?? 0)));
+        scale = Math.max(scale, Math.hypot(viaOps.data[k]!, viaOps.im?.[k] ?? 0));
+      }
+      expect(err / scale, what).toBeLessThan(A.dtype === 'float32' ? 1e-6 : 1e-12);
+    }
   });
 
   it('differentiates left vectors (Ẇ = −W V̇ᴴ W and its pullback) in a loss of |W|² and |V|², to second order', () => {
