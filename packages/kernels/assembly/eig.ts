@@ -945,3 +945,658 @@ function solve2x2(
     st(out, 3, y2i);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Complex matrices (split real/imaginary storage): hessenbergComplex, formQComplex, schurComplex and
+// eigenvectorsComplexSchur of src/eig.ts
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Bytes of scratch `eigComplexSchurF64` and `eigComplexVectorsF64` need. */
+export function eigComplexWorkBytes(n: i32): usize {
+  return <usize>(8 * max(n, 1) + 16) << 3;
+}
+
+/**
+ * Reduce the complex n×n matrix (hr, hi) (row-major, leading dimension ldh) to complex Schur form T = Zᴴ A Z in
+ * place (upper triangular), with Z in (zr, zi) (column-major, leading dimension ldz) if wantZ ≠ 0; (wr, wi) receive
+ * the diagonal of T. Returns 0, or i + 1 when eigenvalue i failed to converge.
+ */
+export function eigComplexSchurF64(
+  n: i32,
+  hr: usize,
+  hi: usize,
+  ldh: i32,
+  zr: usize,
+  zi: usize,
+  ldz: i32,
+  wantZ: i32,
+  wr: usize,
+  wi: usize,
+  work: usize,
+): i32 {
+  if (n <= 0) return 0;
+  const taur = work;
+  const taui = at(work, n);
+  const vr = at(work, 2 * n);
+  const vi = at(work, 3 * n);
+  const w1 = at(work, 4 * n);
+  const w2 = at(work, 5 * n);
+  const out = at(work, 8 * n);
+  hessenbergC(hr, hi, n, ldh, taur, taui, vr, vi, w1, w2, out);
+  if (wantZ != 0) formQC(hr, hi, n, ldh, taur, taui, zr, zi, ldz, vr, vi);
+  for (let i = 2; i < n; i++) {
+    for (let j = 0; j < i - 1; j++) {
+      st(hr, i * ldh + j, 0);
+      st(hi, i * ldh + j, 0);
+    }
+  }
+  return francisC(hr, hi, n, ldh, wantZ != 0 ? zr : 0, wantZ != 0 ? zi : 0, ldz, wantZ != 0, wr, wi, out);
+}
+
+/** x += a·y over len complex entries (split storage). */
+function caxpy(xr: usize, xi: usize, yr: usize, yi: usize, ar: f64, ai: f64, len: i32): void {
+  const var_ = f64x2.splat(ar);
+  const vai = f64x2.splat(ai);
+  let j = 0;
+  for (; j + 1 < len; j += 2) {
+    const o = <usize>j << 3;
+    const a = v128.load(yr + o);
+    const b = v128.load(yi + o);
+    v128.store(xr + o, f64x2.add(v128.load(xr + o), f64x2.sub(f64x2.mul(var_, a), f64x2.mul(vai, b))));
+    v128.store(xi + o, f64x2.add(v128.load(xi + o), f64x2.add(f64x2.mul(var_, b), f64x2.mul(vai, a))));
+  }
+  for (; j < len; j++) {
+    const o = <usize>j << 3;
+    const a = load<f64>(yr + o);
+    const b = load<f64>(yi + o);
+    store<f64>(xr + o, load<f64>(xr + o) + (ar * a - ai * b));
+    store<f64>(xi + o, load<f64>(xi + o) + (ar * b + ai * a));
+  }
+}
+
+/** Σ x_j y_j (no conjugation) into out[0..1], two lanes. */
+function cdotu(xr: usize, xi: usize, yr: usize, yi: usize, len: i32, out: usize): void {
+  let sr = f64x2.splat(0);
+  let si = f64x2.splat(0);
+  let j = 0;
+  for (; j + 1 < len; j += 2) {
+    const o = <usize>j << 3;
+    const a = v128.load(xr + o);
+    const b = v128.load(xi + o);
+    const c = v128.load(yr + o);
+    const d = v128.load(yi + o);
+    sr = f64x2.add(sr, f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, d)));
+    si = f64x2.add(si, f64x2.add(f64x2.mul(a, d), f64x2.mul(b, c)));
+  }
+  let r = f64x2.extract_lane(sr, 0) + f64x2.extract_lane(sr, 1);
+  let s = f64x2.extract_lane(si, 0) + f64x2.extract_lane(si, 1);
+  for (; j < len; j++) {
+    const o = <usize>j << 3;
+    const a = load<f64>(xr + o);
+    const b = load<f64>(xi + o);
+    const c = load<f64>(yr + o);
+    const d = load<f64>(yi + o);
+    r += a * c - b * d;
+    s += a * d + b * c;
+  }
+  st(out, 0, r);
+  st(out, 1, s);
+}
+
+/** hessenbergComplex of src/eig.ts with leading dimension ld. */
+function hessenbergC(
+  ar: usize,
+  ai: usize,
+  n: i32,
+  ld: i32,
+  taur: usize,
+  taui: usize,
+  vr: usize,
+  vi: usize,
+  wr: usize,
+  wi: usize,
+  out: usize,
+): void {
+  for (let k = 0; k + 2 < n; k++) {
+    const p = (k + 1) * ld + k;
+    let alr = lf(ar, p);
+    let ali = lf(ai, p);
+    let scale: f64 = 0;
+    for (let i = k + 2; i < n; i++) scale = max(scale, max(abs(lf(ar, i * ld + k)), abs(lf(ai, i * ld + k))));
+    if (scale == 0 && ali == 0) {
+      st(taur, k, 0);
+      st(taui, k, 0);
+      continue;
+    }
+    const up = tinyScale(max(scale, max(abs(alr), abs(ali))));
+    if (up != 1) {
+      for (let i = k + 2; i < n; i++) {
+        st(ar, i * ld + k, lf(ar, i * ld + k) * up);
+        st(ai, i * ld + k, lf(ai, i * ld + k) * up);
+      }
+      alr *= up;
+      ali *= up;
+      scale *= up;
+    }
+    let ss: f64 = 0;
+    if (scale > 0) {
+      for (let i = k + 2; i < n; i++) {
+        const x = lf(ar, i * ld + k) / scale;
+        const y = lf(ai, i * ld + k) / scale;
+        ss += x * x + y * y;
+      }
+    }
+    const xnorm = scale * sqrt(ss);
+    const beta = -sgn(alr) * hyp(hyp(alr, ali), xnorm);
+    const tr = (beta - alr) / beta;
+    const ti = -ali / beta;
+    cdiv(1, 0, alr - beta, ali, out);
+    const sr = lf(out, 0);
+    const si = lf(out, 1);
+    for (let i = k + 2; i < n; i++) {
+      const x = lf(ar, i * ld + k);
+      const y = lf(ai, i * ld + k);
+      st(ar, i * ld + k, x * sr - y * si);
+      st(ai, i * ld + k, x * si + y * sr);
+    }
+    st(ar, p, beta / up);
+    st(ai, p, 0);
+    st(taur, k, tr);
+    st(taui, k, ti);
+    st(vr, k + 1, 1);
+    st(vi, k + 1, 0);
+    for (let i = k + 2; i < n; i++) {
+      st(vr, i, lf(ar, i * ld + k));
+      st(vi, i, lf(ai, i * ld + k));
+    }
+    // Left: w = vᴴ A[k+1.., k+1..] (row axpys with conj(v_i)), then A −= conj(τ) v w.
+    const j0 = k + 1;
+    const len = n - j0;
+    memory.copy(at(wr, j0), at(ar, (k + 1) * ld + j0), <usize>len << 3);
+    memory.copy(at(wi, j0), at(ai, (k + 1) * ld + j0), <usize>len << 3);
+    for (let i = k + 2; i < n; i++) {
+      const cr = lf(vr, i);
+      const ci = -lf(vi, i);
+      if (cr == 0 && ci == 0) continue;
+      caxpy(at(wr, j0), at(wi, j0), at(ar, i * ld + j0), at(ai, i * ld + j0), cr, ci, len);
+    }
+    const ctr = tr;
+    const cti = -ti;
+    for (let i = k + 1; i < n; i++) {
+      const fr = ctr * lf(vr, i) - cti * lf(vi, i);
+      const fi = ctr * lf(vi, i) + cti * lf(vr, i);
+      if (fr == 0 && fi == 0) continue;
+      caxpy(at(ar, i * ld + j0), at(ai, i * ld + j0), at(wr, j0), at(wi, j0), -fr, -fi, len);
+    }
+    // Right: A ← A (I − τ v vᴴ): s_r = Σ_i A_ri v_i, A_ri −= τ s_r conj(v_i).
+    for (let r = 0; r < n; r++) {
+      const rowr = at(ar, r * ld + j0);
+      const rowi = at(ai, r * ld + j0);
+      cdotu(rowr, rowi, at(vr, j0), at(vi, j0), len, out);
+      const s_r = lf(out, 0);
+      const s_i = lf(out, 1);
+      const gr = tr * s_r - ti * s_i;
+      const gi = tr * s_i + ti * s_r;
+      if (gr == 0 && gi == 0) continue;
+      // x −= g·conj(v): (−g)·conj(v) = (−gr·vr − gi·vi) + i(−gi·vr + gr·vi)
+      caxpyConj(rowr, rowi, at(vr, j0), at(vi, j0), -gr, -gi, len);
+    }
+  }
+}
+
+/** x += a·conj(y) over len complex entries. */
+function caxpyConj(xr: usize, xi: usize, yr: usize, yi: usize, ar: f64, ai: f64, len: i32): void {
+  const var_ = f64x2.splat(ar);
+  const vai = f64x2.splat(ai);
+  let j = 0;
+  for (; j + 1 < len; j += 2) {
+    const o = <usize>j << 3;
+    const a = v128.load(yr + o);
+    const b = v128.load(yi + o);
+    v128.store(xr + o, f64x2.add(v128.load(xr + o), f64x2.add(f64x2.mul(var_, a), f64x2.mul(vai, b))));
+    v128.store(xi + o, f64x2.add(v128.load(xi + o), f64x2.sub(f64x2.mul(vai, a), f64x2.mul(var_, b))));
+  }
+  for (; j < len; j++) {
+    const o = <usize>j << 3;
+    const a = load<f64>(yr + o);
+    const b = load<f64>(yi + o);
+    store<f64>(xr + o, load<f64>(xr + o) + (ar * a + ai * b));
+    store<f64>(xi + o, load<f64>(xi + o) + (ai * a - ar * b));
+  }
+}
+
+/** formQComplex of src/eig.ts: Q ← (I − τ v vᴴ) Q backwards, column-major with leading dimension ldq. */
+function formQC(
+  ar: usize,
+  ai: usize,
+  n: i32,
+  lda: i32,
+  taur: usize,
+  taui: usize,
+  qr: usize,
+  qi: usize,
+  ldq: i32,
+  vr: usize,
+  vi: usize,
+): void {
+  for (let j = 0; j < n; j++) {
+    memory.fill(at(qr, j * ldq), 0, <usize>n << 3);
+    memory.fill(at(qi, j * ldq), 0, <usize>n << 3);
+    st(qr, j * ldq + j, 1);
+  }
+  for (let k = n - 3; k >= 0; k--) {
+    const tr = lf(taur, k);
+    const ti = lf(taui, k);
+    if (tr == 0 && ti == 0) continue;
+    // Store conj(v) so that an unconjugated dot gives vᴴ q.
+    st(vr, k + 1, 1);
+    st(vi, k + 1, 0);
+    for (let i = k + 2; i < n; i++) {
+      st(vr, i, lf(ar, i * lda + k));
+      st(vi, i, -lf(ai, i * lda + k));
+    }
+    const i0 = k + 1;
+    const len = n - i0;
+    for (let j = k + 1; j < n; j++) {
+      const cr = at(qr, j * ldq + i0);
+      const ci = at(qi, j * ldq + i0);
+      let sr: f64 = 0;
+      let si: f64 = 0;
+      {
+        let accr = f64x2.splat(0);
+        let acci = f64x2.splat(0);
+        let m = 0;
+        for (; m + 1 < len; m += 2) {
+          const o = <usize>m << 3;
+          const a = v128.load(at(vr, i0) + o);
+          const b = v128.load(at(vi, i0) + o);
+          const c = v128.load(cr + o);
+          const d = v128.load(ci + o);
+          accr = f64x2.add(accr, f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, d)));
+          acci = f64x2.add(acci, f64x2.add(f64x2.mul(a, d), f64x2.mul(b, c)));
+        }
+        sr = f64x2.extract_lane(accr, 0) + f64x2.extract_lane(accr, 1);
+        si = f64x2.extract_lane(acci, 0) + f64x2.extract_lane(acci, 1);
+        for (; m < len; m++) {
+          const a = lf(vr, i0 + m);
+          const b = lf(vi, i0 + m);
+          const c = load<f64>(cr + (<usize>m << 3));
+          const d = load<f64>(ci + (<usize>m << 3));
+          sr += a * c - b * d;
+          si += a * d + b * c;
+        }
+      }
+      const gr = tr * sr - ti * si;
+      const gi = tr * si + ti * sr;
+      if (gr == 0 && gi == 0) continue;
+      // q −= g·v = g·conj(stored)
+      caxpyConj(cr, ci, at(vr, i0), at(vi, i0), -gr, -gi, len);
+    }
+  }
+}
+
+/** Principal square root of x + i·y into out[0..1] (csqrt of src/eig.ts). */
+function csqrt(x: f64, y: f64, out: usize): void {
+  if (x == 0 && y == 0) {
+    st(out, 0, 0);
+    st(out, 1, 0);
+    return;
+  }
+  const m = hyp(x, y);
+  if (m < 2.409919865102884e-181) {
+    csqrt(x * 4.149515568880993e180, y * 4.149515568880993e180, out); // 2⁶⁰⁰
+    st(out, 0, lf(out, 0) * 4.909093465297727e-91); // 2⁻³⁰⁰
+    st(out, 1, lf(out, 1) * 4.909093465297727e-91);
+    return;
+  }
+  if (m > 4.149515568880993e180) {
+    csqrt(x * 2.409919865102884e-181, y * 2.409919865102884e-181, out);
+    st(out, 0, lf(out, 0) * 2.037035976334486e90); // 2³⁰⁰
+    st(out, 1, lf(out, 1) * 2.037035976334486e90);
+    return;
+  }
+  if (x >= 0) {
+    const t = sqrt(0.5 * (m + x));
+    st(out, 0, t);
+    st(out, 1, y / (2 * t));
+  } else {
+    const t = sqrt(0.5 * (m - x));
+    st(out, 0, abs(y) / (2 * t));
+    st(out, 1, y >= 0 ? t : -t);
+  }
+}
+
+/** schurComplex of src/eig.ts (single-shift QR with Givens rotations) with leading dimensions. */
+function francisC(
+  hr: usize,
+  hi: usize,
+  n: i32,
+  ld: i32,
+  zr: usize,
+  zi: usize,
+  ldz: i32,
+  wantT: bool,
+  wr: usize,
+  wi: usize,
+  out: usize,
+): i32 {
+  const smlnum = SAFMIN * (<f64>n / EPS);
+  const itmax = 30 * max(10, n);
+  const KEXSH = 10;
+  let kdefl = 0;
+  let i1 = 0;
+  let i2 = n - 1;
+  let i = n - 1;
+  while (i >= 0) {
+    let l = 0;
+    let converged = false;
+    for (let its = 0; its <= itmax; its++) {
+      let k = i;
+      for (; k > l; k--) {
+        const sub = cabs1(hr, hi, k * ld + k - 1);
+        if (sub <= smlnum) break;
+        let tst = cabs1(hr, hi, (k - 1) * ld + k - 1) + cabs1(hr, hi, k * ld + k);
+        if (tst == 0) {
+          if (k - 2 >= 0) tst += cabs1(hr, hi, (k - 1) * ld + k - 2);
+          if (k + 1 < n) tst += cabs1(hr, hi, (k + 1) * ld + k);
+        }
+        if (sub <= EPS * tst) {
+          const sup = cabs1(hr, hi, (k - 1) * ld + k);
+          const ab = max(sub, sup);
+          const ba = min(sub, sup);
+          const hkk = cabs1(hr, hi, k * ld + k);
+          const dif =
+            abs(lf(hr, (k - 1) * ld + k - 1) - lf(hr, k * ld + k)) + abs(lf(hi, (k - 1) * ld + k - 1) - lf(hi, k * ld + k));
+          const aa = max(hkk, dif);
+          const bb = min(hkk, dif);
+          const s = aa + ab;
+          if (ba * (ab / s) <= max(smlnum, EPS * (bb * (aa / s)))) break;
+        }
+      }
+      l = k;
+      if (l > 0) {
+        st(hr, l * ld + l - 1, 0);
+        st(hi, l * ld + l - 1, 0);
+      }
+      if (l >= i) {
+        converged = true;
+        break;
+      }
+      kdefl++;
+      if (!wantT) {
+        i1 = l;
+        i2 = i;
+      }
+      let sgr: f64;
+      let sgi: f64;
+      if (kdefl % (2 * KEXSH) == 0) {
+        const s = 0.75 * cabs1(hr, hi, i * ld + i - 1);
+        sgr = s + lf(hr, i * ld + i);
+        sgi = lf(hi, i * ld + i);
+      } else if (kdefl % KEXSH == 0) {
+        const s = 0.75 * cabs1(hr, hi, (l + 1) * ld + l);
+        sgr = s + lf(hr, l * ld + l);
+        sgi = lf(hi, l * ld + l);
+      } else {
+        sgr = lf(hr, i * ld + i);
+        sgi = lf(hi, i * ld + i);
+        csqrt(lf(hr, (i - 1) * ld + i), lf(hi, (i - 1) * ld + i), out);
+        const u1r = lf(out, 0);
+        const u1i = lf(out, 1);
+        csqrt(lf(hr, i * ld + i - 1), lf(hi, i * ld + i - 1), out);
+        const u2r = lf(out, 0);
+        const u2i = lf(out, 1);
+        const ur = u1r * u2r - u1i * u2i;
+        const ui = u1r * u2i + u1i * u2r;
+        let s = abs(ur) + abs(ui);
+        if (s != 0) {
+          const xr = 0.5 * (lf(hr, (i - 1) * ld + i - 1) - sgr);
+          const xi = 0.5 * (lf(hi, (i - 1) * ld + i - 1) - sgi);
+          const sx = abs(xr) + abs(xi);
+          s = max(s, sx);
+          const xsr = xr / s;
+          const xsi = xi / s;
+          const usr = ur / s;
+          const usi = ui / s;
+          csqrt(xsr * xsr - xsi * xsi + usr * usr - usi * usi, 2 * xsr * xsi + 2 * usr * usi, out);
+          let yr = s * lf(out, 0);
+          let yi = s * lf(out, 1);
+          if (sx > 0 && (xr / sx) * yr + (xi / sx) * yi < 0) {
+            yr = -yr;
+            yi = -yi;
+          }
+          cdiv(ur, ui, xr + yr, xi + yi, out);
+          const dr = lf(out, 0);
+          const di = lf(out, 1);
+          sgr -= ur * dr - ui * di;
+          sgi -= ur * di + ui * dr;
+        }
+      }
+      let m = i - 1;
+      let ar: f64 = 0;
+      let ai: f64 = 0;
+      let br: f64 = 0;
+      let bi: f64 = 0;
+      for (; m >= l; m--) {
+        const mm = m * ld + m;
+        ar = lf(hr, mm) - sgr;
+        ai = lf(hi, mm) - sgi;
+        br = lf(hr, mm + ld);
+        bi = lf(hi, mm + ld);
+        const s = abs(ar) + abs(ai) + abs(br) + abs(bi);
+        ar /= s;
+        ai /= s;
+        br /= s;
+        bi /= s;
+        if (m == l) break;
+        const h10 = cabs1(hr, hi, mm - 1);
+        const h21 = abs(br) + abs(bi);
+        if (h10 * h21 <= EPS * ((abs(ar) + abs(ai)) * (cabs1(hr, hi, mm) + cabs1(hr, hi, mm + ld + 1)))) break;
+      }
+      for (let k2 = m; k2 < i; k2++) {
+        let xr0: f64;
+        let xi0: f64;
+        let xr1: f64;
+        let xi1: f64;
+        if (k2 == m) {
+          xr0 = ar;
+          xi0 = ai;
+          xr1 = br;
+          xi1 = bi;
+        } else {
+          xr0 = lf(hr, k2 * ld + k2 - 1);
+          xi0 = lf(hi, k2 * ld + k2 - 1);
+          xr1 = lf(hr, (k2 + 1) * ld + k2 - 1);
+          xi1 = lf(hi, (k2 + 1) * ld + k2 - 1);
+        }
+        givens(xr0, xi0, xr1, xi1, out);
+        const c = lf(out, 0);
+        const sr = lf(out, 1);
+        const si = lf(out, 2);
+        if (k2 > m) {
+          st(hr, k2 * ld + k2 - 1, lf(out, 3));
+          st(hi, k2 * ld + k2 - 1, lf(out, 4));
+          st(hr, (k2 + 1) * ld + k2 - 1, 0);
+          st(hi, (k2 + 1) * ld + k2 - 1, 0);
+        }
+        rotateRowsC(at(hr, k2 * ld), at(hi, k2 * ld), at(hr, (k2 + 1) * ld), at(hi, (k2 + 1) * ld), k2, i2, c, sr, si);
+        const jmax = min(k2 + 2, i);
+        for (let j = i1; j <= jmax; j++) {
+          const o = j * ld + k2;
+          const x_r = lf(hr, o);
+          const x_i = lf(hi, o);
+          const y_r = lf(hr, o + 1);
+          const y_i = lf(hi, o + 1);
+          st(hr, o, c * x_r + sr * y_r + si * y_i);
+          st(hi, o, c * x_i + sr * y_i - si * y_r);
+          st(hr, o + 1, c * y_r - (sr * x_r - si * x_i));
+          st(hi, o + 1, c * y_i - (sr * x_i + si * x_r));
+        }
+        if (zr != 0) rotateColsC(at(zr, k2 * ldz), at(zi, k2 * ldz), at(zr, (k2 + 1) * ldz), at(zi, (k2 + 1) * ldz), n, c, sr, si);
+      }
+    }
+    if (!converged) return i + 1;
+    st(wr, i, lf(hr, i * ld + i));
+    st(wi, i, lf(hi, i * ld + i));
+    kdefl = 0;
+    i = l - 1;
+  }
+  return 0;
+}
+
+@inline function cabs1(re: usize, im: usize, k: i32): f64 {
+  return abs(lf(re, k)) + abs(lf(im, k));
+}
+
+/** givens of src/eig.ts: G = [[c, s], [−s̄, c]] with G·(a, b)ᵀ = (r, 0)ᵀ; out = [c, Re s, Im s, Re r, Im r]. */
+function givens(ar: f64, ai: f64, br: f64, bi: f64, out: usize): void {
+  const na = hyp(ar, ai);
+  const nb = hyp(br, bi);
+  if (nb == 0) {
+    st(out, 0, 1);
+    st(out, 1, 0);
+    st(out, 2, 0);
+    st(out, 3, ar);
+    st(out, 4, ai);
+    return;
+  }
+  if (na == 0) {
+    st(out, 0, 0);
+    st(out, 1, br / nb);
+    st(out, 2, -bi / nb);
+    st(out, 3, nb);
+    st(out, 4, 0);
+    return;
+  }
+  const rho = hyp(na, nb);
+  const pr = ar / na;
+  const pi = ai / na;
+  st(out, 0, na / rho);
+  st(out, 1, (pr * br + pi * bi) / rho);
+  st(out, 2, (pi * br - pr * bi) / rho);
+  st(out, 3, pr * rho);
+  st(out, 4, pi * rho);
+}
+
+/** Rows (x, y) ← G·(x, y) over entries j0..j1: x' = c x + s y, y' = c y − s̄ x (SIMD lanes = scalar ops). */
+function rotateRowsC(xr: usize, xi: usize, yr: usize, yi: usize, j0: i32, j1: i32, c: f64, sr: f64, si: f64): void {
+  const vc = f64x2.splat(c);
+  const vsr = f64x2.splat(sr);
+  const vsi = f64x2.splat(si);
+  let j = j0;
+  for (; j + 1 <= j1; j += 2) {
+    const o = <usize>j << 3;
+    const a = v128.load(xr + o);
+    const b = v128.load(xi + o);
+    const p = v128.load(yr + o);
+    const q = v128.load(yi + o);
+    v128.store(xr + o, f64x2.sub(f64x2.add(f64x2.mul(vc, a), f64x2.mul(vsr, p)), f64x2.mul(vsi, q)));
+    v128.store(xi + o, f64x2.add(f64x2.add(f64x2.mul(vc, b), f64x2.mul(vsr, q)), f64x2.mul(vsi, p)));
+    v128.store(yr + o, f64x2.sub(f64x2.mul(vc, p), f64x2.add(f64x2.mul(vsr, a), f64x2.mul(vsi, b))));
+    v128.store(yi + o, f64x2.sub(f64x2.mul(vc, q), f64x2.sub(f64x2.mul(vsr, b), f64x2.mul(vsi, a))));
+  }
+  for (; j <= j1; j++) {
+    const o = <usize>j << 3;
+    const a = load<f64>(xr + o);
+    const b = load<f64>(xi + o);
+    const p = load<f64>(yr + o);
+    const q = load<f64>(yi + o);
+    store<f64>(xr + o, c * a + sr * p - si * q);
+    store<f64>(xi + o, c * b + sr * q + si * p);
+    store<f64>(yr + o, c * p - (sr * a + si * b));
+    store<f64>(yi + o, c * q - (sr * b - si * a));
+  }
+}
+
+/** Columns (x, y) ← (x, y)·Gᴴ over n entries: x' = c x + s̄ y, y' = c y − s x. */
+function rotateColsC(xr: usize, xi: usize, yr: usize, yi: usize, n: i32, c: f64, sr: f64, si: f64): void {
+  const vc = f64x2.splat(c);
+  const vsr = f64x2.splat(sr);
+  const vsi = f64x2.splat(si);
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const o = <usize>j << 3;
+    const a = v128.load(xr + o);
+    const b = v128.load(xi + o);
+    const p = v128.load(yr + o);
+    const q = v128.load(yi + o);
+    v128.store(xr + o, f64x2.add(f64x2.add(f64x2.mul(vc, a), f64x2.mul(vsr, p)), f64x2.mul(vsi, q)));
+    v128.store(xi + o, f64x2.sub(f64x2.add(f64x2.mul(vc, b), f64x2.mul(vsr, q)), f64x2.mul(vsi, p)));
+    v128.store(yr + o, f64x2.sub(f64x2.mul(vc, p), f64x2.sub(f64x2.mul(vsr, a), f64x2.mul(vsi, b))));
+    v128.store(yi + o, f64x2.sub(f64x2.mul(vc, q), f64x2.add(f64x2.mul(vsr, b), f64x2.mul(vsi, a))));
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 3;
+    const a = load<f64>(xr + o);
+    const b = load<f64>(xi + o);
+    const p = load<f64>(yr + o);
+    const q = load<f64>(yi + o);
+    store<f64>(xr + o, c * a + sr * p + si * q);
+    store<f64>(xi + o, c * b + sr * q - si * p);
+    store<f64>(yr + o, c * p - (sr * a - si * b));
+    store<f64>(yi + o, c * q - (sr * b + si * a));
+  }
+}
+
+/**
+ * Overwrite (zr, zi) (column-major, leading dimension ldz) with the eigenvectors Z·x of A, T x = T_kk x solved by
+ * back substitution on the upper triangular (tr, ti) (row-major, leading dimension ldt) left by eigComplexSchurF64.
+ * Not normalized; zero pivots replaced by smin and partial vectors rescaled, as in the TypeScript path.
+ */
+export function eigComplexVectorsF64(n: i32, tr: usize, ti: usize, ldt: i32, zr: usize, zi: usize, ldz: i32, work: usize): void {
+  if (n <= 0) return;
+  const smlnum = SAFMIN * (<f64>n / EPS);
+  const xr = work;
+  const xi = at(work, n);
+  const ur = at(work, 2 * n);
+  const ui = at(work, 3 * n);
+  const out = at(work, 8 * n);
+  let tau: f64 = 1;
+  for (let i = 0; i < n; i++) {
+    for (let j = max(i - 1, 0); j < n; j++) tau = max(tau, abs(lf(tr, i * ldt + j)) + abs(lf(ti, i * ldt + j)));
+  }
+  const xmax = 1.1235582092889474e307 / (<f64>n * tau); // 2¹⁰²⁰ / (n·τ)
+  for (let k = n - 1; k >= 0; k--) {
+    const lr = lf(tr, k * ldt + k);
+    const li = lf(ti, k * ldt + k);
+    const smin = max(EPS * (abs(lr) + abs(li)), smlnum);
+    memory.fill(xr, 0, <usize>(k + 1) << 3);
+    memory.fill(xi, 0, <usize>(k + 1) << 3);
+    st(xr, k, 1);
+    for (let j = k - 1; j >= 0; j--) {
+      cdotu(at(tr, j * ldt + j + 1), at(ti, j * ldt + j + 1), at(xr, j + 1), at(xi, j + 1), k - j, out);
+      const sr = lf(out, 0);
+      const si = lf(out, 1);
+      let dr = lf(tr, j * ldt + j) - lr;
+      let di = lf(ti, j * ldt + j) - li;
+      if (abs(dr) + abs(di) < smin) {
+        dr = smin;
+        di = 0;
+      }
+      cdiv(-sr, -si, dr, di, out);
+      let qr = lf(out, 0);
+      let qi = lf(out, 1);
+      if (!(max(abs(qr), abs(qi)) <= xmax)) {
+        const ra = max(abs(sr), abs(si));
+        cdiv(-sr / ra, -si / ra, dr, di, out);
+        const my = max(abs(lf(out, 0)), abs(lf(out, 1)));
+        scaleVec(xr, xi, j + 1, k, xmax / my / ra);
+        qr = lf(out, 0) * (xmax / my);
+        qi = lf(out, 1) * (xmax / my);
+      }
+      st(xr, j, qr);
+      st(xi, j, qi);
+    }
+    // (ur, ui) = Σ_{m ≤ k} x_m Z[:, m], two columns per pass.
+    memory.fill(ur, 0, <usize>n << 3);
+    memory.fill(ui, 0, <usize>n << 3);
+    for (let m = 0; m <= k; m++) {
+      const cr = lf(xr, m);
+      const ci = lf(xi, m);
+      if (cr == 0 && ci == 0) continue;
+      caxpy(ur, ui, at(zr, m * ldz), at(zi, m * ldz), cr, ci, n);
+    }
+    memory.copy(at(zr, k * ldz), ur, <usize>n << 3);
+    memory.copy(at(zi, k * ldz), ui, <usize>n << 3);
+  }
+}

@@ -16,11 +16,11 @@
  * the Schur vectors Z are column-major (the rotations and the back transformation walk columns); the output
  * eigenvectors are column-major (vector j contiguous), as DESIGN.md asks of every eigensolver.
  *
- * Paths: for a real A of order ≥ {@link EIG_CROSSOVER}, steps 2–4 (Hessenberg reduction, Q, Francis QR, eigenvector
- * back substitution and back transformation) run in WASM-SIMD (assembly/eig.ts) when the backend allows it; the
- * code below is the TypeScript reference, which `setBackend('typescript')` forces. The two agree to rounding
- * (test/eig-parity.test.ts). Balancing, ordering, normalization, cond(V), left vectors and the complex path are
- * TypeScript (the LU of V goes through luFactor's own WASM path).
+ * Paths: for A of order ≥ {@link EIG_CROSSOVER}, steps 2–4 (Hessenberg reduction, Q, the QR iteration, eigenvector
+ * back substitution and back transformation), real or complex, run in WASM-SIMD (assembly/eig.ts) when the backend
+ * allows it; the code below is the TypeScript reference, which `setBackend('typescript')` forces. The two agree to
+ * rounding (test/eig-parity.test.ts). Balancing, ordering, normalization, cond(V) and the left vectors are
+ * TypeScript (a real LU of V goes through luFactor's own WASM path).
  *
  * References: J. G. F. Francis, "The QR transformation, parts I and II", Comput. J. 4 (1961–62); B. N. Parlett &
  * C. Reinsch, "Balancing a matrix for calculation of eigenvalues and eigenvectors", Numer. Math. 13 (1969) 293–304;
@@ -229,14 +229,11 @@ export function eigGeneral(
     const a0 = balance ? [Float64Array.from(hr), Float64Array.from(hi)] : null;
     let d = balance ? balanceComplex(hr, hi, n) : null;
     if (d !== null && d.every((x) => x === 1)) d = null;
-    const taur = new Float64Array(Math.max(n - 1, 0));
-    const taui = new Float64Array(Math.max(n - 1, 0));
-    hessenbergComplex(hr, hi, n, taur, taui);
-    const zq = wantV ? formQComplex(hr, hi, n, taur, taui) : null;
-    clearBelowSubdiagonal(hr, hi, n);
-    info = schurComplex(hr, hi, n, zq === null ? null : zq[0], zq === null ? null : zq[1], wantV, wr, wi);
+    const schur = reduceToSchurComplex(hr, hi, n, wantV, wr, wi);
+    info = schur.info;
+    const zq = schur.z;
     if (info === 0 && zq !== null) {
-      eigenvectorsComplexSchur(hr, hi, zq[0], zq[1], n);
+      if (!schur.vectors) eigenvectorsComplexSchur(hr, hi, zq[0], zq[1], n);
       Vr = zq[0];
       Vi = zq[1];
       if (d !== null) {
@@ -761,6 +758,84 @@ function schurRealWasm(
       z = new Float64Array(n * n);
       const Z = arena.f64(pz, n * ld);
       for (let j = 0; j < n; j++) z.set(Z.subarray(j * ld, j * ld + n), j * n);
+    }
+    return { info, z, vectors };
+  });
+}
+
+/** Complex counterpart of {@link reduceToSchurReal} (assembly/eig.ts `eigComplexSchurF64` / `eigComplexVectorsF64`). */
+function reduceToSchurComplex(
+  hr: Float64Array,
+  hi: Float64Array,
+  n: number,
+  wantV: boolean,
+  wr: Float64Array,
+  wi: Float64Array,
+): { info: number; z: [Float64Array, Float64Array] | null; vectors: boolean } {
+  if (n > 0 && preferWasm(n, EIG_CROSSOVER)) {
+    const r = schurComplexWasm(hr, hi, n, wantV, wr, wi);
+    if (r !== undefined) return r;
+  }
+  const taur = new Float64Array(Math.max(n - 1, 0));
+  const taui = new Float64Array(Math.max(n - 1, 0));
+  hessenbergComplex(hr, hi, n, taur, taui);
+  const z = wantV ? formQComplex(hr, hi, n, taur, taui) : null;
+  clearBelowSubdiagonal(hr, hi, n);
+  const info = schurComplex(hr, hi, n, z === null ? null : z[0], z === null ? null : z[1], wantV, wr, wi);
+  return { info, z, vectors: false };
+}
+
+function schurComplexWasm(
+  hr: Float64Array,
+  hi: Float64Array,
+  n: number,
+  wantV: boolean,
+  wr: Float64Array,
+  wi: Float64Array,
+): { info: number; z: [Float64Array, Float64Array] | null; vectors: boolean } | undefined {
+  const ld = wasmLd(n);
+  const mat = n * ld * 8;
+  const work = (8 * n + 16) * 8;
+  const bytes = arenaBytes(mat, mat, wantV ? mat : 0, wantV ? mat : 0, n * 8, n * 8, work);
+  return withWasm(bytes, (wasm, arena) => {
+    const kernel = wasm['eigComplexSchurF64'];
+    if (kernel === undefined) return undefined; // a module built before this kernel existed
+    const vectorsKernel = wasm['eigComplexVectorsF64'];
+    const phr = arena.alloc(mat);
+    const phi = arena.alloc(mat);
+    const pzr = wantV ? arena.alloc(mat) : 0;
+    const pzi = wantV ? arena.alloc(mat) : 0;
+    const pwr = arena.alloc(n * 8);
+    const pwi = arena.alloc(n * 8);
+    const pw = arena.alloc(work);
+    const Hr = arena.f64(phr, n * ld);
+    const Hi = arena.f64(phi, n * ld);
+    for (let i = 0; i < n; i++) {
+      Hr.set(hr.subarray(i * n, (i + 1) * n), i * ld);
+      Hi.set(hi.subarray(i * n, (i + 1) * n), i * ld);
+    }
+    const info = kernel(n, phr, phi, ld, pzr, pzi, ld, wantV ? 1 : 0, pwr, pwi, pw);
+    const vectors = wantV && info === 0 && vectorsKernel !== undefined;
+    if (vectors) vectorsKernel(n, phr, phi, ld, pzr, pzi, ld, pw);
+    const Tr = arena.f64(phr, n * ld);
+    const Ti = arena.f64(phi, n * ld);
+    for (let i = 0; i < n; i++) {
+      hr.set(Tr.subarray(i * ld, i * ld + n), i * n);
+      hi.set(Ti.subarray(i * ld, i * ld + n), i * n);
+    }
+    arena.get(pwr, wr);
+    arena.get(pwi, wi);
+    let z: [Float64Array, Float64Array] | null = null;
+    if (wantV) {
+      const zr = new Float64Array(n * n);
+      const zi = new Float64Array(n * n);
+      const Zr = arena.f64(pzr, n * ld);
+      const Zi = arena.f64(pzi, n * ld);
+      for (let j = 0; j < n; j++) {
+        zr.set(Zr.subarray(j * ld, j * ld + n), j * n);
+        zi.set(Zi.subarray(j * ld, j * ld + n), j * n);
+      }
+      z = [zr, zi];
     }
     return { info, z, vectors };
   });

@@ -58,6 +58,33 @@ describe('eigGeneral: WASM-SIMD and TypeScript paths', () => {
     expect(maxResidual(A, null, n, wasm)).toBeLessThanOrEqual(100 * n * EPS * normLowerBound(A, null, n));
   });
 
+  it.each([2, 9, 30, 80])('agrees to rounding on a random complex matrix of order %i', (n) => {
+    const A = randomMatrix(n, 90 + n);
+    const Ai = randomMatrix(n, 190 + n);
+    setBackend('typescript');
+    const ts = eigGeneral(A, Ai, n);
+    setBackend('wasm');
+    const before = wasmCallCount();
+    const wasm = eigGeneral(A, Ai, n);
+    expect(wasmCallCount() - before).toBeGreaterThan(0);
+    expect(wasm.info).toBe(0);
+    const scale = normLowerBound(A, Ai, n) * n * EPS * ts.cond!;
+    let gap = Infinity;
+    for (let a = 0; a < n; a++) {
+      expect(Math.abs(wasm.valuesRe[a]! - ts.valuesRe[a]!)).toBeLessThanOrEqual(100 * scale);
+      expect(Math.abs(wasm.valuesIm[a]! - ts.valuesIm[a]!)).toBeLessThanOrEqual(100 * scale);
+      for (let b = a + 1; b < n; b++) {
+        gap = Math.min(gap, Math.hypot(ts.valuesRe[a]! - ts.valuesRe[b]!, ts.valuesIm[a]! - ts.valuesIm[b]!));
+      }
+    }
+    let dv = 0;
+    for (let k = 0; k < n * n; k++) {
+      dv = Math.max(dv, Math.abs(wasm.vectorsRe![k]! - ts.vectorsRe![k]!), Math.abs(wasm.vectorsIm![k]! - ts.vectorsIm![k]!));
+    }
+    expect(dv).toBeLessThanOrEqual((1000 * scale) / gap);
+    expect(maxResidual(A, Ai, n, wasm)).toBeLessThanOrEqual(100 * n * EPS * normLowerBound(A, Ai, n));
+  });
+
   it('gives the same eigenvalues whether or not vectors are computed, on both paths', () => {
     const { A, n } = realWithSpectrum([1, -2, 3.5], [[0.5, 2], [-1, 1]], 3);
     for (const backend of ['typescript', 'wasm'] as const) {
