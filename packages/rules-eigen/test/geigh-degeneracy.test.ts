@@ -160,10 +160,9 @@ describe('forward mode at clusters', () => {
       const p = middlePair(gap, 21);
       expectOk(testFrule(geigvalsh, [p.A, p.B], { oneSided: true, seed: 22 }));
       const view = (y: GeighResult) => [y.values, outer(y.vectors, 1, 3), outer(y.vectors, 0, 1), outer(y.vectors, 3, 5)];
-      // The harness's 'primal' check compares raw outputs, but at a cluster the frule returns the basis adapted to its
-      // tangent — another B-orthonormal basis of the same eigenspace; the view of both is compared just below instead.
-      const checks = ['jvp', 'tangent-type', 'zero-tangent', 'mutation'] as const;
-      expectOk(testFrule(geigh, [p.A, p.B], { oneSided: true, output: view as never, seed: 23, checks }));
+      // At a cluster the frule returns the basis adapted to its tangent — another B-orthonormal basis of the same
+      // eigenspace — so its primal is compared with the plain call through the view (as the harness does with `output`).
+      expectOk(testFrule(geigh, [p.A, p.B], { oneSided: true, output: view as never, seed: 23 }));
       const [y] = jvp((A: Tensor, B: Tensor) => geigh(A, B), [p.A, p.B], [randomHermitian(5, 24), randomHermitian(5, 25)]);
       expect(relErr(flatTree(view(y as GeighResult)), flatTree(view(geigh(p.A, p.B))))).toBeLessThan(1e-13);
     });
