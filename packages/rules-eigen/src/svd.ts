@@ -286,6 +286,11 @@ interface Factors {
   readonly Dm: Tensor;
   readonly Dp: Tensor;
   readonly Sinv: Tensor;
+  /**
+   * Under `'gauge'`/`'error'` with a zero cluster: s with its zero-cluster entries replaced by the constant 0
+   * (`[..., p]`), the values every factor is built from; undefined otherwise.
+   */
+  readonly sPlus: Tensor | undefined;
 }
 
 /**
@@ -293,12 +298,24 @@ interface Factors {
  * under `'gauge'`/`'error'` D⁻ inside every cluster, D⁺ and S⁻¹ on the zero cluster; Lorentzian x/(x² + ε) under
  * `'broaden'`; plain under `'nan'`. Built from `s` with core ops (masked entries divide by 1, so their derivative is
  * exactly 0).
+ *
+ * Under `'gauge'`/`'error'` the singular values of the zero cluster enter as the constant 0 (not as their computed,
+ * traced values): the pairs between a nonzero value s_k and a zero one then get D∓ = ∓1/s_k, the s_j → 0 limit, and the
+ * first-order terms in s_j that this drops are added back in the basis-free form of {@link zeroCoupling}. The zero
+ * cluster's basis is not adapted to Ȧ, so its individual ṡ_j must not enter any derivative.
  */
 function factors(s: Tensor, spec: SingularSpectrum, res: ResolvedDegeneracy): Factors {
   const { n: p, batchShape, count } = spec;
   const dtype = realDType(s.dtype) as 'float64' | 'float32';
-  const row = reshape(s, [...batchShape, 1, p]);
-  const col = reshape(s, [...batchShape, p, 1]);
+  const masked = res.policy === 'gauge' || res.policy === 'error';
+  const sPlus = masked && spec.hasZero
+    ? mul(s, constant([...batchShape, p], dtype, (d) => {
+        for (let b = 0; b < count; b++) for (let i = 0; i < spec.zeroStart[b]!; i++) d[b * p + i] = 1;
+      }))
+    : undefined;
+  const s0 = sPlus ?? s;
+  const row = reshape(s0, [...batchShape, 1, p]);
+  const col = reshape(s0, [...batchShape, p, 1]);
   const dif = sub(row, col);
   const sum = add(row, col);
   if (res.policy === 'broaden') {
@@ -309,9 +326,9 @@ function factors(s: Tensor, spec: SingularSpectrum, res: ResolvedDegeneracy): Fa
       Dm: div(dif, add(square(dif), eps)),
       Dp: div(sum, add(square(sum), eps)),
       Sinv: div(row, add(square(row), eps)),
+      sPlus: undefined,
     };
   }
-  const masked = res.policy !== 'nan';
   const maskM = constant([...batchShape, p, p], dtype, (d) => {
     for (let b = 0; b < count; b++) {
       const o = b * p * p;
@@ -343,7 +360,28 @@ function factors(s: Tensor, spec: SingularSpectrum, res: ResolvedDegeneracy): Fa
     Dm: div(keep(maskM), where(maskM, one, dif)),
     Dp: div(keep(maskP), where(maskP, one, sum)),
     Sinv: div(keep(maskS), where(maskS, one, row)),
+    sPlus,
   };
+}
+
+/**
+ * The part of A on its zero cluster, A_Z = A − U₊ diag(s₊) V₊ᵀ, computed from A and the nonzero part (so its
+ * derivative is (I − U₊U₊ᵀ) Ȧ (I − V₊V₊ᵀ), whatever basis U_Z, V_Z the solver chose), with U diag(S₊⁻²) and V diag(S₊⁻²)
+ * (zero on the zero cluster). Used for the coupling between nonzero singular values s_k and the zero cluster that is
+ * first order in the zero values s_j:
+ *
+ *   forward:  U̇₊ += A_Z Ȧᵀ U₊ S₊⁻²,   V̇₊ += A_Zᵀ Ȧ V₊ S₊⁻²
+ *   reverse:  Ā += U₊ S₊⁻² Ū₊ᵀ A_Z + A_Z V̄₊ S₊⁻² V₊ᵀ
+ *
+ * (the O(s_j) terms of (J_jk s_k + s_j K_jk)/(s_k² − s_j²) and its transpose, Σ_j u_j s_j v_jᵀ = A_Z). They vanish at
+ * an exactly rank-deficient A, and their derivative is what makes second derivatives there exact for losses of the
+ * nonzero part (U₊, s₊, V₊).
+ */
+function zeroCoupling(A: Tensor, U: Tensor, Vt: Tensor, F: Factors, shape: MatrixShape): { AZ: Tensor; US2: Tensor; VS2: Tensor } {
+  const { p, batchShape } = shape;
+  const AZ = sub(A, matmul(mul(U, reshape(F.sPlus!, [...batchShape, 1, p])), Vt));
+  const S2 = square(F.Sinv);
+  return { AZ, US2: mul(U, S2), VS2: mul(transpose(Vt), S2) };
 }
 
 /**
@@ -681,6 +719,7 @@ function cotangentScales(Ubar: Tensor | undefined, Vtbar: Tensor | undefined, sh
  * is what makes second derivatives (jvp of this pullback) work.
  */
 function pullbackA(
+  A: Tensor,
   y: SvdResult,
   sbar: Tensor | undefined,
   Ubar: Tensor | undefined,
@@ -715,6 +754,11 @@ function pullbackA(
   let Abar = matmul(matmul(U, M), Vt);
   if (CU) Abar = add(Abar, matmul(mul(CU, F.Sinv), Vt));
   if (CV) Abar = add(Abar, matmul(mul(U, F.Sinv), transpose(CV)));
+  if (F.sPlus) {
+    const { AZ, US2, VS2 } = zeroCoupling(A, U, Vt, F, shape);
+    if (Ubar) Abar = add(Abar, matmul(US2, matmul(transpose(Ubar), AZ)));
+    if (Vtbar) Abar = add(Abar, matmul(AZ, matmul(transpose(Vtbar), transpose(VS2))));
+  }
   return Abar;
 }
 
@@ -756,6 +800,11 @@ function pushforward(
   let dV = matmul(V, scale(sub(mul(F.Dm, Psym), mul(F.Dp, Pskew)), 0.5));
   if (m > p) dU = add(dU, mul(sub(matmul(dA, V), matmul(U, P)), F.Sinv));
   if (n > p) dV = add(dV, mul(sub(matmul(transpose(dA), U), matmul(V, transpose(P))), F.Sinv));
+  if (F.sPlus) {
+    const { AZ, US2, VS2 } = zeroCoupling(A, U, Vt, F, shape);
+    dU = add(dU, matmul(AZ, matmul(transpose(dA), US2)));
+    dV = add(dV, matmul(transpose(AZ), matmul(dA, VS2)));
+  }
   return [adapt ? { U, S: y.S, Vt } : y, { U: dU, S: dS, Vt: transpose(dV) }];
 }
 
@@ -817,7 +866,7 @@ export const svdvals: DifferentiableFunction<[Tensor, SvdOptions?], Tensor> = de
     const { res, shape } = checkInput(A, opts, 'svdvals');
     const y = svd(A, opts);
     const spec = singularSpectrum(y.S, res);
-    return [y.S, (sbar) => [pullbackA(y, asCotangent(sbar), undefined, undefined, spec, shape, res, 'svdvals'), NoTangent]];
+    return [y.S, (sbar) => [pullbackA(A, y, asCotangent(sbar), undefined, undefined, spec, shape, res, 'svdvals'), NoTangent]];
   },
   samples: () => samples(),
 });
@@ -881,7 +930,7 @@ export const svd: DifferentiableFunction<[Tensor, SvdOptions?], SvdResult> = def
       y,
       (ybar) => {
         const get = (k: 'U' | 'S' | 'Vt') => (isZeroTangent(ybar) ? undefined : asCotangent((ybar as Record<string, unknown>)[k]));
-        return [pullbackA(y, get('S'), get('U'), get('Vt'), spec, shape, res, 'svd'), NoTangent];
+        return [pullbackA(A, y, get('S'), get('U'), get('Vt'), spec, shape, res, 'svd'), NoTangent];
       },
     ];
   },
