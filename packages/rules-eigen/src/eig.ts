@@ -1089,7 +1089,7 @@ function samples(): [Tensor, EigOptions | undefined][] {
  * import { abs, grad, max, tensor } from '@ad/core';
  * import { eigvals } from '@ad/rules-eigen';
  * eigvals(tensor([[0, -1], [1, 0]]));                               // [[0, -1], [0, 1]]  (−i, +i)
- * grad((A) => max(abs(eigvals(A))))(tensor([[2, 1], [0, 1]]));      // spectral radius: w vᴴ/(wᴴv) = [[1, 1], [0, 0]]
+ * grad((A) => max(abs(eigvals(A))))(tensor([[2, 1], [0, 1]]));      // spectral radius λ = 2: w vᵀ = [[1, 0], [1, 0]]
  * ```
  */
 export const eigvals: DifferentiableFunction<[Tensor, EigvalsOptions?], Tensor> = defineRule<[Tensor, EigvalsOptions?], Tensor>({
@@ -1143,7 +1143,8 @@ export const eigvals: DifferentiableFunction<[Tensor, EigvalsOptions?], Tensor> 
  * const A = tensor([[1, 2], [-1.5, 0.5]]);                   // a complex pair 0.75 ∓ 1.71i
  * const { values, vectors, leftVectors } = eig(A, { left: true });
  * // a phase-invariant loss: the weight of the first eigenvector's second component, |V₁₀|²
- * grad((M) => sum(square(abs(slice(eig(M).vectors, [1, 0], [2, 1])))))(A);
+ * grad((M) => sum(square(abs(slice(eig(M).vectors, [1, 0], [2, 1])))))(A);   // ≈ [[0, −0.1224], [−0.1633, 0]]
+ * // a phase-dependent one raises: grad((M) => sum(real(slice(eig(M).vectors, [1, 0], [2, 1]))))(A) → GaugeDependenceError
  * ```
  */
 export const eig: DifferentiableFunction<[Tensor, EigOptions?], EigResult> = defineRule<[Tensor, EigOptions?], EigResult>({

@@ -6,12 +6,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   AdError,
+  GaugeDependenceError,
   NonFiniteInputError,
   ShapeError,
   Tensor,
+  abs,
   adjoint,
+  grad,
   matmul,
+  max,
+  real,
+  slice,
+  square,
   stack,
+  sum,
   tensor,
   toMatrix,
 } from '@ad/core';
@@ -195,6 +203,20 @@ describe('eig / eigvals: values and vectors', () => {
     expect(() => eig(tensor([[1, 0], [0, 2]]), { left: 1 as never })).toThrow(AdError);
     expect(() => eigvals(tensor([[1, 0], [0, 2]]), { degeneracy: { rtol: -1 } })).toThrow(/rtol/);
     expect(() => eigvals(tensor([[1, 0], [0, 2]]), { degeneracy: { maxCond: 0.5 } })).toThrow(/maxCond/);
+  });
+
+  it('gives the numbers shown in the TSDoc examples', () => {
+    expect(pairs(eigvals(tensor([[0, -1], [1, 0]])))).toEqual([[0, -1], [0, 1]]);
+    const g = grad((A: Tensor) => max(abs(eigvals(A))))(tensor([[2, 1], [0, 1]])) as Tensor;
+    expect(Array.from(g.data).map((v) => Math.round(v * 1e12) / 1e12)).toEqual([1, 0, 1, 0]);
+    const A = tensor([[1, 2], [-1.5, 0.5]]);
+    const lam = pairs(eig(A, { left: true }).values);
+    expect(lam[0]![0]).toBeCloseTo(0.75, 14);
+    expect(lam[1]![1]).toBeCloseTo(Math.sqrt(3.5 - 0.5625), 14); // √(det A − (tr A / 2)²)
+    const gv = grad((M: Tensor) => sum(square(abs(slice(eig(M).vectors, [1, 0], [2, 1])))))(A) as Tensor;
+    expect(gv.data[1]!).toBeCloseTo(-6 / 49, 12);
+    expect(gv.data[2]!).toBeCloseTo(-8 / 49, 12);
+    expect(() => grad((M: Tensor) => sum(real(slice(eig(M).vectors, [1, 0], [2, 1]))))(A)).toThrow(GaugeDependenceError);
   });
 
   it('lists eigvals and eig in `rules`, with samples for the conformance suite', () => {
