@@ -25,6 +25,12 @@ export interface CompareOptions {
   floor?: number;
 }
 
+/**
+ * An absolute floor under every tolerance: results of ~1e-300 and below (inputs a property test shrank to subnormal
+ * values, say) have lost their relative precision, and rtol·scale would underflow to 0.
+ */
+const TINY = 1e-290;
+
 export class Recorder {
   readonly checks = new Set<CheckName>();
   readonly failures: CheckFailure[] = [];
@@ -89,7 +95,7 @@ export class Recorder {
       const bi = b[i]!;
       const err = o.errors?.[i] ?? 0;
       const d = Math.abs(ai - bi);
-      const tol = this.tol.atol + rtol * Math.max(Math.abs(ai), Math.abs(bi), floor) + this.tol.fdErrorFactor * err;
+      const tol = this.tol.atol + rtol * Math.max(Math.abs(ai), Math.abs(bi), floor) + this.tol.fdErrorFactor * err + TINY;
       let ratio: number;
       if (Number.isNaN(ai) !== Number.isNaN(bi) || (Number.isNaN(ai) && Number.isNaN(bi))) ratio = Infinity;
       else if (ai === bi) ratio = 0;
