@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type DifferentiableFunction,
   NoTangent,
+  add,
   RuleError,
   ShapeError,
   Tensor,
@@ -80,7 +81,7 @@ describe('defineRule', () => {
       name: 'test/pair',
       structure: ['general', 'general'],
       primal: (a: Tensor, b: Tensor) => ({ first: a, second: mul(a, b) }),
-      frule: ([a, b], [da, db]) => [pair(a, b), { first: da, second: mul(da, b) }],
+      frule: ([a, b], [da, db]) => [pair(a, b), { first: da, second: add(mul(da, b), mul(a, db)) }],
       rrule: (a: Tensor, b: Tensor) => [
         pair(a, b),
         (dy) => {

@@ -135,7 +135,7 @@ describe('pytrees, argnums and aux', () => {
   });
 
   it('gives zeros for arguments the output does not depend on', () => {
-    expect(toArray(grad((x: Tensor) => sum(tensor([1, 2])))(tensor([5, 6])) as Tensor)).toEqual([0, 0]);
+    expect(toArray(grad((_x: Tensor) => sum(tensor([1, 2])))(tensor([5, 6])) as Tensor)).toEqual([0, 0]);
   });
 
   it('stopGradient blocks derivatives', () => {

@@ -6,7 +6,7 @@
 import { gemm, zgemm } from '@ad/kernels';
 import { ShapeError } from '../errors.js';
 import { Tensor, allocData, broadcastShapes, promoteTypes, shapeSize, castTensor, zeros } from '../tensor.js';
-import { defineRule, type DifferentiableFunction } from '../rule.js';
+import { defineRule } from '../rule.js';
 import type { Op1, Op2 } from './util.js';
 import { broadcastOffsets, transposeRaw } from './raw.js';
 import { add, mul } from './arithmetic.js';

@@ -5,7 +5,6 @@
 import { DTypeError } from '../errors.js';
 import { Tensor, allocData, shapeSize } from '../tensor.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
-import type { Op1, Op2 } from './util.js';
 import { NoTangent } from '../tangents.js';
 import { broadcastToRaw, normalizeAxis } from './raw.js';
 import { mul, scale } from './arithmetic.js';

@@ -7,7 +7,6 @@
 import { ShapeError } from '../errors.js';
 import { Tensor, allocData, asTensor, broadcastShapes, promoteTypes, sameShape, shapeSize, stridesOf, zeros, type TensorLike } from '../tensor.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
-import type { Op1, Op2 } from './util.js';
 import { NoTangent } from '../tangents.js';
 import { broadcastOffsets, broadcastToRaw, normalizeAxis, sumToRaw } from './raw.js';
 import { cast } from './complex.js';

@@ -6,7 +6,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
-import type { Op1, Op2 } from './util.js';
+import type { Op1 } from './util.js';
 import { NoTangent } from '../tangents.js';
 import { unaryRaw } from './raw.js';
 import { div, mul, neg, scale, sub } from './arithmetic.js';
