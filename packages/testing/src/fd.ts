@@ -104,7 +104,7 @@ export function fdGradDetailed(f: (x: Tensor) => unknown, x0: TensorLike | Struc
  * for a symmetric input (so the result is the symmetric gradient, G_ij = D_ij/2 off the diagonal); Hermitian adds
  * i(eᵢⱼ − eⱼᵢ); diagonal uses eᵢᵢ only.
  *
- * **Numerical notes**: float32 inputs are evaluated in float64 (the result is float64). About 20 evaluations of f
+ * **Numerical notes**: float32 inputs are evaluated in float64 (the result is float64). About 24 evaluations of f
  * per coordinate; relative error ≈ 1e-12 on smooth functions. Use {@link fdGradDetailed} for the error estimates.
  *
  * **References**: FiniteDifferences.jl `grad`; JAX `check_grads`; PyTorch `gradcheck` (numerical Jacobian).
@@ -232,8 +232,9 @@ export function fdJvp(
  * **Method**: one vector estimate (`fdm.estimateVector`) per input entry.
  *
  * **Numerical notes**: float32 inputs are evaluated in float64. Complex inputs are refused (the Jacobian of a
- * non-holomorphic map is not a complex matrix); split them into real and imaginary parts. Costs ≈ 20 evaluations per
- * input entry — use {@link fdJvp} along a few directions when only products are needed.
+ * non-holomorphic map is not a complex matrix); split them into real and imaginary parts. Every entry is a coordinate
+ * (a structure mark such as `symmetric(A)` is unwrapped, not used). Costs ≈ 24 evaluations per input entry — use
+ * {@link fdJvp} along a few directions when only products are needed.
  *
  * **References**: FiniteDifferences.jl `jacobian`; PyTorch `gradcheck`'s numerical Jacobian.
  *

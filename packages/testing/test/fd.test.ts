@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, complex, tensor, castTensor } from '@ad/core';
+import { Tensor, complex, scalar, tensor, castTensor } from '@ad/core';
 import { symEig } from '@ad/kernels';
 import { fdGrad, fdGradDetailed, fdJacobian, fdJvp, hermitian, structured, symmetric } from '../src/index.js';
 
@@ -103,6 +103,12 @@ describe('fdGrad', () => {
     const g = fdGrad(reInner, hermitian(H));
     expect(maxRelErr(g.data, [1, 2.5, 2.5, 4])).toBeLessThan(1e-12);
     expect(maxRelErr(g.im!, [0, -1.5, 1.5, 0])).toBeLessThan(1e-12);
+  });
+
+  it('differentiates functions of a scalar (0-d) input', () => {
+    const g = fdGrad((v: Tensor) => v.data[0]! ** 3, scalar(2));
+    expect(g.shape).toEqual([]);
+    expect(Math.abs(g.data[0]! - 12) / 12).toBeLessThan(1e-12);
   });
 
   it('evaluates float32 inputs in float64', () => {
