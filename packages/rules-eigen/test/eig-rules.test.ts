@@ -32,7 +32,7 @@ import {
 } from '@ad/core';
 
 const zerosLike = (t: Tensor): Tensor => zeros(t.shape, t.dtype);
-import { checkGrad, generalMatrix, testFrule, testRrule } from '@ad/testing';
+import { checkGrad, generalMatrix, runConformance, testFrule, testRrule } from '@ad/testing';
 import { eig, eigh, eigvals, eigvalsh } from '../src/index.js';
 import { solve } from '../src/eig.js';
 import { absSquared, gradT, invariantView, leftView, randomMatrix, realWithSpectrum, rng } from './eig-helpers.js';
@@ -85,6 +85,15 @@ describe('eigvals / eig: rules at simple eigenvalues', () => {
       }
     });
   }
+
+  it('passes the conformance suite on its own samples, and on complex samples through the phase-invariant view', () => {
+    expect(runConformance([eigvals, eig]).ok).toBe(true);
+    const r = runConformance([eig], {
+      samples: { '@ad/rules-eigen/eig': [[REAL_PAIRS], [COMPLEX]] },
+      ruleOptions: { '@ad/rules-eigen/eig': { output: invariantView as never } },
+    });
+    expect(r.ok, r.table).toBe(true);
+  });
 
   it('passes testRrule on random non-normal matrices with distinct eigenvalues (fast-check generalMatrix)', () => {
     fc.assert(
