@@ -833,7 +833,9 @@ function samples(): [Tensor, SvdOptions | undefined][] {
  * cluster of equal nonzero values (exact where a derivative exists, else the minimum-norm generalized gradient: for a
  * repeated σ_max of multiplicity k, U_C V_Cᵀ/k), and dropped on the singular values that count as zero (joined to 0 by
  * such gaps): there 0 is the minimum-norm generalized gradient, so the nuclear norm Σσ gets U₊V₊ᵀ at a rank-deficient
- * matrix. `'error'` raises `DegenerateEigenvaluesError` instead when s̄ is not constant on a cluster or not zero at 0;
+ * matrix (raise the precision of that decision with smaller atol/rtol: a value of 1e-9·σ_max counts as zero by
+ * default). Second derivatives there are those of this answer: hvp of Σσ² at a rank-deficient matrix is
+ * 2(Ȧ − N_LN_LᵀȦN_RN_Rᵀ) (N_L, N_R: null-space bases), not 2Ȧ. `'error'` raises `DegenerateEigenvaluesError` instead when s̄ is not constant on a cluster or not zero at 0;
  * `'nan'` applies U diag(s̄) Vᵀ as it is. Forward mode returns the one-sided directional derivative: at a cluster the
  * eigenvalues of sym(U_Cᵀ Ȧ V_C) sorted descending, at the zero cluster the singular values of (I − U₊U₊ᵀ) Ȧ V_Z (m ≥ n)
  * or U_Zᵀ Ȧ (I − V₊V₊ᵀ) (m < n) — not linear in Ȧ there. Input checks: `ShapeError` (rank < 2), `DTypeError`
@@ -891,14 +893,18 @@ export const svdvals: DifferentiableFunction<[Tensor, SvdOptions?], Tensor> = de
  * zero (chained to 0 by gaps ≤ atol + rtol·max σ) are a cluster at 0: their vectors are arbitrary bases of the null
  * spaces, so `'gauge'` requires the loss not to depend on them (skew J_ZZ, skew K_ZZ and, when m ≠ n, the complement
  * part (I − UUᵀ)Ū_Z or (I − VVᵀ)V̄_Z negligible) and returns the gradient with every 1/0 term (in-cluster D±, S⁻¹ on
- * those columns) set to 0 — exact for losses of the nonzero part (U₊U₊ᵀ, Σ σ², the top singular triplets).
+ * those columns) set to 0, the zero values entering as the constant 0 and their O(σ) coupling to the nonzero part
+ * written through A_Z = A − U₊S₊V₊ᵀ — exact, to first and second order, for losses of the nonzero part (U₊U₊ᵀ, V₊V₊ᵀ,
+ * U₊V₊ᵀ, the top singular triplets).
  * `'error'` raises `DegenerateEigenvaluesError` for any singular vector cotangent (or tangent) inside a cluster or on
  * the zero cluster; `'broaden'` replaces each 1/x (D⁻, D⁺, S⁻¹) by x/(x² + ε), ε = (1e-8·max σ)² by default (smooth,
  * biased by O(ε/gap²)); `'nan'` is the plain formula (Inf/NaN at ties and zeros, as PyTorch and JAX). Forward mode:
  * ṡ is the one-sided derivative (see {@link svdvals}); at a nonzero cluster the returned U_C, V_C are the basis adapted
- * to Ȧ, so ṡ belongs to its column. Not covered: second derivatives at exactly zero singular values of losses whose
- * s̄ does not vanish there to first order in Ȧ (e.g. the Hessian of Σσ² at a rank-deficient matrix misses the
- * null-space block of Ȧ), since the zero cluster's basis is not adapted to Ȧ. Input checks as {@link svdvals}.
+ * to Ȧ, so ṡ belongs to its column. Not covered: the zero cluster's basis is not adapted to Ȧ, so second derivatives
+ * at exactly zero singular values are not exact for losses whose cotangent reaches the zero values or their vectors
+ * at first order in Ȧ — the Hessian-vector product of Σσ² at a rank-deficient matrix is 2(Ȧ − N_LN_LᵀȦN_RN_Rᵀ) instead
+ * of 2Ȧ (N_L, N_R: bases of the null spaces), and losses of U_Z, V_Z (e.g. U_ZU_Zᵀ when m = n) get exact gradients but
+ * not exact Hessians. Input checks as {@link svdvals}.
  *
  * **References**: Townsend (2016), "Differentiating the singular value decomposition"; Seeger et al. (2017),
  * arXiv:1710.08717; Ionescu et al. (2015), "Matrix backpropagation for deep networks with structured layers", ICCV;
@@ -906,12 +912,13 @@ export const svdvals: DifferentiableFunction<[Tensor, SvdOptions?], Tensor> = de
  *
  * @example
  * ```ts
- * import { grad, matmul, slice, sum, mul, tensor, transpose } from '@ad/core';
+ * import { grad, mul, slice, sum, tensor } from '@ad/core';
  * import { svd } from '@ad/rules-eigen';
- * const { U, S, Vt } = svd(tensor([[3, 0], [0, -2], [0, 0]]));   // S = [3, 2]
- * // a sign-invariant loss: the (0, 1) entry of the top singular pair's u vᵀ
- * const loss = (A) => { const y = svd(A); return sum(mul(slice(y.U, [0, 0], [1, 1]), slice(y.Vt, [0, 1], [1, 2]))); };
- * grad(loss)(tensor([[3, 1], [0, -2], [0, 0]]));
+ * const A = tensor([[3, 0], [0, -2], [0, 0]]);
+ * svd(A);   // { U: [[1, 0], [0, -1], [0, 0]], S: [3, 2], Vt: [[1, 0], [0, 1]] }
+ * // a sign-invariant loss: u₁[1]·v₁[0], an entry of the top pair's u₁v₁ᵀ
+ * const loss = (X) => { const y = svd(X); return sum(mul(slice(y.U, [1, 0], [2, 1]), slice(y.Vt, [0, 0], [1, 1]))); };
+ * grad(loss)(A);   // [[0, -0.4], [0.6, 0], [0, 0]]
  * ```
  */
 export const svd: DifferentiableFunction<[Tensor, SvdOptions?], SvdResult> = defineRule<[Tensor, SvdOptions?], SvdResult>({

@@ -23,7 +23,7 @@ import {
   sum,
   vjp,
 } from '@ad/core';
-import { checkGrad, testFrule, testRrule } from '@ad/testing';
+import { checkGrad, runConformance, testFrule, testRrule } from '@ad/testing';
 import { svd, svdvals, type SvdResult } from '../src/index.js';
 import { cross, innerWith, leftProjector, randomTensor, relErr, rightProjector, withSingularValues } from './svd-helpers.js';
 
@@ -235,5 +235,13 @@ describe('property: random shapes and spectra', () => {
       ),
       { numRuns: 25, seed: 4242 },
     );
+  });
+});
+
+describe('conformance', () => {
+  it('passes runConformance on its declared samples (tall and wide)', () => {
+    const r = runConformance([svdvals, svd]);
+    expect(r.ok, r.table).toBe(true);
+    expect(r.rows.map((row) => row.rule)).toEqual(['@ad/rules-eigen/svdvals', '@ad/rules-eigen/svd']);
   });
 });

@@ -13,11 +13,15 @@ import {
   ShapeError,
   Tensor,
   complex,
+  grad,
   matmul,
   mul,
   reshape,
+  slice,
   stack,
+  sum,
   tensor,
+  toArray,
   transpose,
   zeros,
 } from '@ad/core';
@@ -230,5 +234,28 @@ describe('svd: input errors', () => {
     expect(catchError(() => svd(A, { maxSweeps: 0 }))).toBeInstanceOf(AdError);
     expect(catchError(() => svd(A, { degeneracy: { policy: 'bogus' as 'gauge' } }))).toBeInstanceOf(AdError);
     expect(catchError(() => svdvals(A, 3 as never))).toBeInstanceOf(AdError);
+  });
+});
+
+describe('the TSDoc examples', () => {
+  it('give the documented numbers', () => {
+    const A = tensor([
+      [3, 0],
+      [0, -2],
+      [0, 0],
+    ]);
+    expect(Array.from(svdvals(A).data)).toEqual([3, 2]);
+    // (compared numerically: the kernel may return −0 where the docs show 0)
+    expect(relErr(grad((X: Tensor) => sum(svdvals(X)))(A) as Tensor, [1, 0, 0, -1, 0, 0])).toBe(0);
+    const y = svd(A);
+    expect(relErr(y.U, [1, 0, 0, -1, 0, 0])).toBe(0);
+    expect(toArray(y.S)).toEqual([3, 2]);
+    expect(relErr(y.Vt, [1, 0, 0, 1])).toBe(0);
+    const loss = (X: Tensor) => {
+      const z = svd(X);
+      return sum(mul(slice(z.U, [1, 0], [2, 1]), slice(z.Vt, [0, 0], [1, 1])));
+    };
+    const G = grad(loss)(A) as Tensor;
+    expect(relErr(G, [0, -0.4, 0.6, 0, 0, 0])).toBeLessThan(1e-15);
   });
 });
