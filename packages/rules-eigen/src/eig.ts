@@ -89,7 +89,10 @@ import { blockNorms, whichMatrix } from './degeneracy.js';
  */
 export type EigDegeneracyPolicy = 'error' | 'nan';
 
-/** `{ degeneracy }` option of {@link eig} and {@link eigvals}. */
+/**
+ * `{ degeneracy }` option of {@link eig} and {@link eigvals}. The defaults are float64's for every input dtype: the
+ * outputs (and the user's cotangents) are complex128 even for float32 input.
+ */
 export interface EigDegeneracyOptions {
   /** What to do at clusters (default `'error'`). */
   policy?: EigDegeneracyPolicy;
@@ -1133,7 +1136,9 @@ export const eigvals: DifferentiableFunction<[Tensor, EigvalsOptions?], Tensor> 
  * for eigenvalue cotangents constant on the cluster and eigenvector cotangents invariant under any change of basis of
  * the eigenspace (e.g. Σ over the cluster of v wᴴ) and raises for everything else; forward mode raises for tangents
  * that turn the eigenvectors inside a cluster (use {@link eigvals} for the one-sided eigenvalue tangent). Derivatives
- * near a nearly defective eigenvalue outside the tolerance are large and genuine. Input checks as {@link eigvals}.
+ * near a nearly defective eigenvalue outside the tolerance are large and genuine. Both errors' `values` hold the real
+ * parts of the eigenvalues concerned (their messages show the complex values); `DegenerateEigenvaluesError.gap` holds
+ * cond(V_C). Input checks as {@link eigvals}.
  *
  * **References**: Giles (2008), Oxford NA report 08/01; Boeddeker et al. (2017), arXiv:1701.00392 (complex case);
  * PyTorch `linalg_eig_backward` (phase check, unit-norm correction); MATH.md, "General (non-normal) eig".

@@ -21,8 +21,10 @@ import {
   matmul,
   mul,
   real,
+  reshape,
   slice,
   square,
+  stack,
   sum,
   tensor,
   transpose,
@@ -196,6 +198,21 @@ describe('eig / eigvals at a semisimple repeated eigenvalue (well-conditioned ei
       expect(Math.abs((dl as Tensor).data[i]! - ref.data[i]!)).toBeLessThan(1e-13);
       expect(Math.abs((dl as Tensor).im![i]! - ref.im![i]!)).toBeLessThan(1e-13);
     }
+  });
+
+  it('treats a batch with a cluster in one matrix only like the loop: one-sided tangent there, diag K elsewhere', () => {
+    const other = realWithSpectrum([-2, 0.5, 1.5], 31, 0.3);
+    const batch = stack([eye(3), other]);
+    const dA = stack([randomMatrix(3, 37), randomMatrix(3, 38)]);
+    const [, dl] = jvp((X: Tensor) => eigvals(X), [batch], [dA]);
+    for (const b of [0, 1]) {
+      const [, one] = jvp((X: Tensor) => eigvals(X), [[eye(3), other][b]!], [reshape(slice(dA, [b, 0, 0], [b + 1, 3, 3]), [3, 3])]);
+      for (let i = 0; i < 3; i++) {
+        expect(Math.abs((dl as Tensor).data[b * 3 + i]! - (one as Tensor).data[i]!)).toBeLessThan(1e-13);
+        expect(Math.abs((dl as Tensor).im![b * 3 + i]! - (one as Tensor).im![i]!)).toBeLessThan(1e-13);
+      }
+    }
+    expect(checkGrad(sumSquares, batch).ok).toBe(true);
   });
 
   it('refuses eigenvector tangents that turn the basis inside the cluster, and accepts ones that keep it (Ȧ = A)', () => {

@@ -225,6 +225,8 @@ describe('eigvals / eig: rules at simple eigenvalues', () => {
     }
     const A32 = randomMatrix(4, 13, { dtype: 'float32' });
     const A64 = new Tensor([4, 4], 'float64', Float64Array.from(A32.data));
+    expect(testFrule(eigvals, [A32]).ok).toBe(true);
+    expect(testRrule(eig, [A32], { output: invariantView as never }).ok).toBe(true);
     const g32 = gradT(weightLoss(4, 5))(A32);
     const g64 = gradT(weightLoss(4, 5))(A64);
     expect(g32.dtype).toBe('float32');
