@@ -27,8 +27,8 @@ import {
   tensor,
   transpose,
 } from '@ad/core';
-import { centralFdm, checkGrad, testFrule } from '@ad/testing';
-import { svd, svdvals, type SvdOptions } from '../src/index.js';
+import { centralFdm, checkGrad, testFrule, testRrule } from '@ad/testing';
+import { svd, svdvals, type SvdOptions, type SvdResult } from '../src/index.js';
 import type { DegeneracyPolicy } from '../src/degeneracy.js';
 import {
   axpy,
@@ -128,6 +128,41 @@ describe('subspace losses at repeated nonzero singular values', () => {
       expect(relErr(rightProjector(Vt, 1, 3), exactOuter(P.Q2, n, P.Q2, n, 1, 3))).toBeLessThan(1e-14);
       expect(relErr(cross(U, Vt, 1, 3), exactOuter(P.Q1, m, P.Q2, n, 1, 3))).toBeLessThan(1e-14);
     }
+  });
+  for (const [m, n] of SHAPES) {
+    it(`passes the rule's own testRrule and testFrule through subspace views at an exact tie, dot-product included (${m}×${n})`, () => {
+      const { A } = middlePair(m, n, 0);
+      const output = (y: SvdResult) => [leftProjector(y.U, 1, 3), rightProjector(y.Vt, 1, 3), cross(y.U, y.Vt, 1, 3), cross(y.U, y.Vt, 0, 1)];
+      for (const seed of [1, 2]) {
+        // Not 'zero-tangent': it zeroes one output field's cotangent at a time, which turns the invariant (Ū, V̄t) pair of
+        // a cross term U_CV_Cᵀ into a basis-dependent one — rightly a GaugeDependenceError here (tested elsewhere).
+        const checks = ['primal', 'vjp', 'dot-product', 'cotangent-type', 'nondiff', 'mutation', 'repeatable'] as const;
+        const r = testRrule(svd, [A], { output: output as never, seed, checks });
+        expect(r.ok, r.message).toBe(true);
+        expect(r.checks).toContain('dot-product');
+        const q = testFrule(svd, [A], { output: output as never, seed, checks: ['jvp', 'tangent-type', 'zero-tangent', 'mutation'] });
+        expect(q.ok, q.message).toBe(true);
+      }
+    });
+  }
+
+  it("gives finite forward tangents under 'broaden' and non-finite ones under 'nan' at an exact tie", () => {
+    const A = tensor([
+      [2, 0, 0],
+      [0, 2, 0],
+      [0, 0, 1],
+      [0, 0, 0],
+    ]);
+    const E = randomTensor([4, 3], 17);
+    const [, db] = jvp((X: Tensor) => svd(X, opts('broaden')), [A], [E]);
+    for (const t of Object.values(db as SvdResult)) expect(flat(t).every(Number.isFinite)).toBe(true);
+    const [, dn] = jvp((X: Tensor) => svd(X, opts('nan')).U, [A], [E]);
+    expect(flat(dn as Tensor).some((v) => !Number.isFinite(v))).toBe(true);
+    // 'gauge' and 'broaden' agree on the cluster projector's tangent
+    const view = (o: SvdOptions) => (X: Tensor) => leftProjector(svd(X, o).U, 0, 2);
+    const a = jvp(view(opts('gauge')), [A], [E])[1] as Tensor;
+    const b = jvp(view(opts('broaden')), [A], [E])[1] as Tensor;
+    expect(relErr(b, a)).toBeLessThan(1e-14);
   });
 });
 
@@ -330,6 +365,20 @@ describe('zero singular values (rank-deficient matrices)', () => {
       expect(d.cluster).toEqual([2, 4]);
       expect(d.message).toContain('count as zero');
       expect(relErr(grad((X: Tensor) => sum(square(svdvals(X, opts('error')))))(A) as Tensor, scale(A, 2))).toBeLessThan(1e-14);
+    });
+  }
+
+  for (const [m, n] of ZSHAPES) {
+    it(`passes testRrule and testFrule (dot-product included) through views of the nonzero part (${m}×${n})`, () => {
+      const { A } = deficient(m, n);
+      const view = (X: Tensor) => {
+        const y = svd(X);
+        return [slice(y.S, [0], [2]), leftProjector(y.U, 0, 2), rightProjector(y.Vt, 0, 2), cross(y.U, y.Vt, 0, 2), cross(y.U, y.Vt, 1, 2)];
+      };
+      const r = testRrule(view, [A]);
+      expect(r.ok, r.message).toBe(true);
+      const q = testFrule(view, [A]);
+      expect(q.ok, q.message).toBe(true);
     });
   }
 
