@@ -52,8 +52,13 @@ export interface TimeOptions {
 }
 
 export interface Timing {
-  /** Median time per call over the samples, ms. */
+  /** Median time per call over the samples, ms (wall clock). */
   medianMs: number;
+  /**
+   * Median CPU time per call (user + system of this process), ms. Unlike wall time it does not grow when other
+   * processes share the cores, so on a loaded machine it is the steadier measure of the code itself.
+   */
+  cpuMedianMs: number;
   /** Fastest sample's time per call, ms. */
   minMs: number;
   /** Number of samples. */
@@ -78,15 +83,24 @@ export function time(fn: () => void, opts: TimeOptions = {}): Timing {
   const single = (performance.now() - t0) / calls;
   const reps = Math.max(1, Math.ceil(minSampleMs / Math.max(single, 1e-6)));
   const perCall: number[] = [];
+  const cpuPerCall: number[] = [];
   for (let s = 0; s < samples; s++) {
+    const c0 = process.cpuUsage();
     t0 = performance.now();
     for (let r = 0; r < reps; r++) fn();
     perCall.push((performance.now() - t0) / reps);
+    const c = process.cpuUsage(c0);
+    cpuPerCall.push((c.user + c.system) / 1000 / reps);
   }
   perCall.sort((a, b) => a - b);
-  const mid = perCall.length >> 1;
-  const median = perCall.length % 2 ? perCall[mid]! : (perCall[mid - 1]! + perCall[mid]!) / 2;
-  return { medianMs: median, minMs: perCall[0]!, samples, repsPerSample: reps };
+  return { medianMs: median(perCall), cpuMedianMs: median(cpuPerCall), minMs: perCall[0]!, samples, repsPerSample: reps };
+}
+
+/** Median of a list of numbers (mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
 }
 
 /**
@@ -105,12 +119,13 @@ export function timeInterleaved<K extends string>(
     samples: opts.samples ?? (quick ? 3 : 3),
     minSampleMs: opts.minSampleMs,
   };
-  const all = {} as Record<K, { medians: number[]; min: number; samples: number; reps: number }>;
+  const all = {} as Record<K, { medians: number[]; cpu: number[]; min: number; samples: number; reps: number }>;
   for (let r = 0; r < rounds; r++) {
     for (const name of Object.keys(fns) as K[]) {
       const t = time(fns[name], perRound);
-      const acc = (all[name] ??= { medians: [], min: Infinity, samples: 0, reps: t.repsPerSample });
+      const acc = (all[name] ??= { medians: [], cpu: [], min: Infinity, samples: 0, reps: t.repsPerSample });
       acc.medians.push(t.medianMs);
+      acc.cpu.push(t.cpuMedianMs);
       acc.min = Math.min(acc.min, t.minMs);
       acc.samples += t.samples;
     }
@@ -118,10 +133,9 @@ export function timeInterleaved<K extends string>(
   const out = {} as Record<K, Timing>;
   for (const name of Object.keys(all) as K[]) {
     const a = all[name];
-    const m = [...a.medians].sort((x, y) => x - y);
-    const mid = m.length >> 1;
     out[name] = {
-      medianMs: m.length % 2 ? m[mid]! : (m[mid - 1]! + m[mid]!) / 2,
+      medianMs: median(a.medians),
+      cpuMedianMs: median(a.cpu),
       minMs: a.min,
       samples: a.samples,
       repsPerSample: a.reps,

@@ -306,6 +306,32 @@ function gemmTs(
     gemmSmall(transA, transB, m, n, k, A, offA, B, offB, C, offC);
     return;
   }
+  if (!(A instanceof Float64Array) || !(B instanceof Float64Array) || !(C instanceof Float64Array)) {
+    // float32: widen the operands once (O(mk + kn)) and round the float64 result once at the end, so the blocked
+    // loops below only ever see Float64Array (one element kind keeps V8's element loads monomorphic).
+    const A64 = Float64Array.from(A.subarray(offA, offA + m * k));
+    const B64 = Float64Array.from(B.subarray(offB, offB + k * n));
+    const C64 = new Float64Array(m * n);
+    gemmBlocked(transA, transB, m, n, k, A64, 0, B64, 0, C64, 0);
+    C.set(C64, offC);
+    return;
+  }
+  gemmBlocked(transA, transB, m, n, k, A, offA, B, offB, C, offC);
+}
+
+function gemmBlocked(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  offA: number,
+  B: Float64Array,
+  offB: number,
+  C: Float64Array,
+  offC: number,
+): void {
   const kcMax = Math.min(k, KC);
   const nPad = Math.ceil(n / NR) * NR;
   const mcMax = Math.ceil(Math.min(m, MC) / MR) * MR;
@@ -365,7 +391,7 @@ function gemmSmall(
 }
 
 // op(B)[pc + p, j] → pb[(j − j mod NR)·kc + NR·p + j mod NR], zero past n.
-function packB(transB: boolean, n: number, k: number, B: RealArray, off: number, pc: number, kc: number, pb: Float64Array): void {
+function packB(transB: boolean, n: number, k: number, B: Float64Array, off: number, pc: number, kc: number, pb: Float64Array): void {
   for (let jr = 0; jr < n; jr += NR) {
     const nr = Math.min(NR, n - jr);
     const base = jr * kc;
@@ -389,7 +415,7 @@ function packA(
   transA: boolean,
   m: number,
   k: number,
-  A: RealArray,
+  A: Float64Array,
   off: number,
   ic: number,
   mc: number,
@@ -433,7 +459,7 @@ function micro3x4(a: Float64Array, ai: number, b: Float64Array, bi: number, kc: 
   t[8] = c20; t[9] = c21; t[10] = c22; t[11] = c23;
 }
 
-function storeTile(t: Float64Array, C: RealArray, at: number, ldc: number, mr: number, nr: number, first: boolean): void {
+function storeTile(t: Float64Array, C: Float64Array, at: number, ldc: number, mr: number, nr: number, first: boolean): void {
   for (let i = 0; i < mr; i++) {
     const row = at + i * ldc;
     for (let j = 0; j < nr; j++) C[row + j] = first ? t[NR * i + j]! : C[row + j]! + t[NR * i + j]!;
