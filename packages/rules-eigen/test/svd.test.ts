@@ -9,12 +9,14 @@ import {
   AdError,
   ConvergenceError,
   DTypeError,
+  GaugeDependenceError,
   NonFiniteInputError,
   ShapeError,
   Tensor,
   complex,
   grad,
   matmul,
+  max,
   mul,
   reshape,
   slice,
@@ -25,6 +27,7 @@ import {
   transpose,
   zeros,
 } from '@ad/core';
+import { checkGrad } from '@ad/testing';
 import { svd, svdvals } from '../src/index.js';
 import { catchError, maxAbs, randomTensor, relErr, withSingularValues } from './svd-helpers.js';
 
@@ -259,3 +262,34 @@ describe('the TSDoc examples', () => {
     expect(relErr(G, [0, -0.4, 0.6, 0, 0, 0])).toBeLessThan(1e-15);
   });
 });
+
+describe('the README example (section "Singular values")', () => {
+  it('gives the documented numbers and errors', () => {
+    const A = tensor([
+      [3, 0],
+      [0, 3],
+      [0, 0],
+    ]);
+    expect(relErr(grad((X: Tensor) => sum(svdvals(X)))(A) as Tensor, [1, 0, 0, 1, 0, 0])).toBeLessThan(1e-15);
+    expect(relErr(grad((X: Tensor) => max(svdvals(X)))(A) as Tensor, [0.5, 0, 0, 0.5, 0, 0])).toBeLessThan(1e-15);
+    const W = tensor([
+      [1, 2],
+      [0, 1],
+      [1, 0],
+    ]);
+    const polar = (X: Tensor) => {
+      const { U, Vt } = svd(X);
+      return sum(mul(W, matmul(U, Vt)));
+    };
+    expect(relErr(grad(polar)(A) as Tensor, [0, 1 / 3, -1 / 3, 0, 1 / 3, 0])).toBeLessThan(1e-15);
+    expect(checkGrad(polar, A).ok).toBe(true);
+    expect(catchError(() => grad((X: Tensor) => sum(slice(svd(X).U, [0, 0], [3, 1])))(A))).toBeInstanceOf(GaugeDependenceError);
+    const B = tensor([
+      [1, 2],
+      [2, 4],
+      [0, 0],
+    ]);
+    expect(relErr(grad((X: Tensor) => sum(svdvals(X)))(B) as Tensor, [0.2, 0.4, 0.4, 0.8, 0, 0])).toBeLessThan(1e-14);
+  });
+});
+
