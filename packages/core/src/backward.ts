@@ -71,19 +71,21 @@ export function backward(level: Level, cot: Map<number, Tangent>): void {
       ybar = r.value;
     }
     const cts = anomalyModeOn() ? inPullback(entry.name, () => entry.pullback(ybar as never)) : entry.pullback(ybar as never);
-    if (!Array.isArray(cts) || cts.length !== entry.inputIds.length) {
+    const args = entry.args;
+    if (!Array.isArray(cts) || cts.length !== args.length) {
       throw new RuleError(
-        `${entry.name}: pullback returned ${Array.isArray(cts) ? cts.length : typeof cts} cotangents, expected exactly ${entry.inputIds.length} (one per argument, none for the function itself)`,
+        `${entry.name}: pullback returned ${Array.isArray(cts) ? cts.length : typeof cts} cotangents, expected exactly ${args.length} (one per argument, none for the function itself)`,
         entry.name,
       );
     }
     for (let i = 0; i < cts.length; i++) {
-      const id = entry.inputIds[i]!;
-      if (id < 0) continue;
+      const arg = args[i];
+      if (!(arg instanceof ReverseTracer) || arg.level !== level) continue;
+      const id = arg.id;
       let ct = cts[i] as Tangent;
       if (ct instanceof Thunk) ct = ct.force();
       if (isZeroTangent(ct)) continue;
-      const input = entry.inputs[i];
+      const input = arg.primal;
       if (!(ct instanceof Tensor)) {
         throw new RuleError(`${entry.name}: pullback returned a ${describeTangent(ct)} cotangent for tensor argument ${i}`, entry.name);
       }

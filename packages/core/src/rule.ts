@@ -139,18 +139,12 @@ function callRule<A extends readonly unknown[], Y>(spec: RuleSpec<A, Y>, rawArgs
     }
     return wrapForward(level, spec.name, y, dy) as Y;
   }
-  const inputIds = new Array<number>(args.length);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    inputIds[i] = a instanceof ReverseTracer && a.level === level ? a.id : -1;
-  }
   const [y, pullback] = spec.rrule(...(primals as unknown as A));
   if (anomalyModeOn()) checkAnomaly(spec.name, 'forward', primals, y);
   const output = wrapReverse(level, y);
   level.tape.push({
     name: spec.name,
-    inputIds,
-    inputs: primals,
+    args,
     structure: spec.structure,
     output,
     pullback: pullback as (c: never) => readonly Tangent[],

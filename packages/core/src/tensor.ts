@@ -211,9 +211,11 @@ export function tensor(
   return new Tensor(finalShape, dtype, re, im);
 }
 
+const SCALAR_SHAPE: readonly number[] = Object.freeze([]);
+
 /** A 0-d tensor holding `x`. */
 export function scalar(x: number, dtype: 'float64' | 'float32' = 'float64'): Tensor {
-  return new Tensor([], dtype, dtype === 'float32' ? Float32Array.of(x) : Float64Array.of(x));
+  return new Tensor(SCALAR_SHAPE, dtype, dtype === 'float32' ? Float32Array.of(x) : Float64Array.of(x));
 }
 
 /** Allocates a typed array of the storage type of `dtype`. */

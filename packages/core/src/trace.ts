@@ -36,10 +36,12 @@ export class Level {
 /** A recorded rule application on a reverse level. */
 export interface TapeEntry {
   readonly name: string;
-  /** Tape id of each argument that is traced on this level, -1 for the others. */
-  readonly inputIds: readonly number[];
-  /** The argument values one level down (for projection of cotangents onto their structure). */
-  readonly inputs: readonly unknown[];
+  /**
+   * The arguments as the rule was called with them: a ReverseTracer of this level marks an argument being
+   * differentiated (its `id` receives the cotangent, its `primal` is the value projected onto). Kept instead of
+   * separate id and value arrays because long tapes are dominated by what each entry keeps alive.
+   */
+  readonly args: readonly unknown[];
   /** Declared structure of each argument. */
   readonly structure: readonly string[] | undefined;
   /** The output as returned to the caller (tracers of this level at its tensor leaves). */
