@@ -75,6 +75,32 @@ export class Tensor {
   toString(): string {
     return `Tensor(${this.dtype} [${this.shape.join(', ')}])`;
   }
+
+  /** How Node's console.log shows a tensor: its description and values (6 significant digits, one row per line). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `${this.toString()} ${formatValues(toArray(this), 0)}`;
+  }
+}
+
+function formatNumber(x: number): string {
+  return Number.isInteger(x) ? String(x) : Number(x.toPrecision(6)).toString();
+}
+
+function formatValues(v: NestedArray | [number, number], depth: number): string {
+  if (typeof v === 'number') return formatNumber(v);
+  const parts = v as readonly (NestedArray | [number, number])[];
+  if (parts.length === 2 && typeof parts[0] === 'number' && typeof parts[1] === 'number' && depth > 0 && isComplexLeaf(v)) {
+    const im = parts[1] as number;
+    return `${formatNumber(parts[0] as number)}${im < 0 ? '-' : '+'}${formatNumber(Math.abs(im))}i`;
+  }
+  const inner = parts.map((p) => formatValues(p, depth + 1));
+  const nested = parts.some((p) => Array.isArray(p) && !isComplexLeaf(p));
+  return nested ? `[\n${inner.map((s) => ' '.repeat(depth + 1) + s).join(',\n')}\n${' '.repeat(depth)}]` : `[${inner.join(', ')}]`;
+}
+
+const complexLeaves = new WeakSet<object>();
+function isComplexLeaf(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && complexLeaves.has(v);
 }
 
 /** Product of the dimensions of `shape` (1 for a scalar). */
@@ -284,7 +310,10 @@ export function toArray(t: TensorLike): NestedArray | [number, number] {
   const x = primalOf(asTensor(t));
   const build = (depth: number, offset: number): NestedArray | [number, number] => {
     if (depth === x.shape.length) {
-      return x.im ? [x.data[offset]!, x.im[offset]!] : x.data[offset]!;
+      if (!x.im) return x.data[offset]!;
+      const pair: [number, number] = [x.data[offset]!, x.im[offset]!];
+      complexLeaves.add(pair);
+      return pair;
     }
     let stride = 1;
     for (let d = depth + 1; d < x.shape.length; d++) stride *= x.shape[d]!;

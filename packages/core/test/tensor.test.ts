@@ -74,3 +74,12 @@ describe('tensor construction and exits', () => {
     expect(() => castTensor(complex(tensor([1]), tensor([1])), 'float64')).toThrow(DTypeError);
   });
 });
+
+describe('printing', () => {
+  it('shows the dtype, shape and values when inspected by Node', async () => {
+    const { inspect } = await import('node:util');
+    expect(inspect(tensor([[1, 0.5], [2, 3]]))).toBe('Tensor(float64 [2, 2]) [\n [1, 0.5],\n [2, 3]\n]');
+    expect(inspect(complex(tensor([1]), tensor([-2])))).toBe('Tensor(complex128 [1]) [1-2i]');
+    expect(inspect(scalar(1 / 3))).toBe('Tensor(float64 []) 0.333333');
+  });
+});
