@@ -382,6 +382,17 @@ describe('zero singular values (rank-deficient matrices)', () => {
     });
   }
 
+  it("refuses tangents that move the zero values' vectors under 'error', and accepts Ȧ = A (which keeps the null spaces)", () => {
+    for (const [m, n] of ZSHAPES) {
+      const { A } = deficient(m, n);
+      const e = catchError(() => jvp((X: Tensor) => svd(X, opts('error')), [A], [randomTensor([m, n], 29)]));
+      expect(e, `${m}×${n}`).toBeInstanceOf(DegenerateEigenvaluesError);
+      expect((e as DegenerateEigenvaluesError).cluster).toEqual([2, 4]);
+      const [, dy] = jvp((X: Tensor) => svd(X, opts('error')), [A], [A]);
+      expect(relErr(slice((dy as SvdResult).S, [0], [2]), [3, 1.5])).toBeLessThan(1e-14);
+    }
+  });
+
   it('gives the square case the exact gradient of the null-space projector U_ZU_Zᵀ = I − U₊U₊ᵀ', () => {
     const { A } = deficient(4, 4);
     const W = randomTensor([4, 4], 24);
