@@ -19,7 +19,10 @@
  * V_C Q leaves A unchanged), which a gauge-invariant loss makes zero; the D⁺ part (relative rotation of U_C against
  * V_C, e.g. the loss ⟨W, U_C V_Cᵀ⟩) stays finite and must be kept. At singular values that are zero both D⁻ and D⁺ are
  * singular (U_Z and V_Z rotate independently), and so are the S⁻¹ terms (U_Z may turn into the complement of U when
- * m > n). The degeneracy policy (degeneracy.ts, DESIGN.md "Degeneracy") decides what happens there.
+ * m > n). The degeneracy policy (degeneracy.ts, DESIGN.md "Degeneracy") decides what happens there. Under
+ * `'gauge'`/`'error'` the zero values enter every factor as the constant 0, and their coupling to the nonzero part that
+ * is first order in them is written through A_Z = A − U₊S₊V₊ᵀ ({@link zeroCoupling}), so that nothing depends on the
+ * arbitrary basis the solver chose for the null spaces — which keeps second derivatives exact there.
  *
  * References: Townsend (2016), "Differentiating the singular value decomposition" (rectangular terms); Giles (2008),
  * "An extended collection of matrix derivative results for forward and reverse mode algorithmic differentiation",
