@@ -39,15 +39,20 @@ export function binaryRaw(kind: BinaryKind, a: Tensor, b: Tensor, name: string):
   const dtype = promoteTypes(a.dtype, b.dtype);
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, name);
   const size = shapeSize(shape);
-  const oa = a.size === size && sameShape(a.shape, shape) ? null : broadcastOffsets(a.shape, shape);
-  const ob = b.size === size && sameShape(b.shape, shape) ? null : broadcastOffsets(b.shape, shape);
+  // Offsets only for real broadcasting; a full-size operand is read at i, a one-entry operand at 0 (stride 0).
+  const aFull = a.size === size && sameShape(a.shape, shape);
+  const bFull = b.size === size && sameShape(b.shape, shape);
+  const oa = aFull || a.size === 1 ? null : broadcastOffsets(a.shape, shape);
+  const ob = bFull || b.size === 1 ? null : broadcastOffsets(b.shape, shape);
+  const sa = aFull ? 1 : 0;
+  const sb = bFull ? 1 : 0;
   const re = allocData(dtype, size);
   const ar = a.data;
   const br = b.data;
   if (dtype !== 'complex128') {
     for (let i = 0; i < size; i++) {
-      const x = ar[oa ? oa[i]! : i]!;
-      const y = br[ob ? ob[i]! : i]!;
+      const x = ar[oa ? oa[i]! : i * sa]!;
+      const y = br[ob ? ob[i]! : i * sb]!;
       re[i] = kind === 'add' ? x + y : kind === 'sub' ? x - y : kind === 'mul' ? x * y : x / y;
     }
     return new Tensor(shape, dtype, re);
@@ -56,8 +61,8 @@ export function binaryRaw(kind: BinaryKind, a: Tensor, b: Tensor, name: string):
   const ai = a.im;
   const bi = b.im;
   for (let i = 0; i < size; i++) {
-    const ka = oa ? oa[i]! : i;
-    const kb = ob ? ob[i]! : i;
+    const ka = oa ? oa[i]! : i * sa;
+    const kb = ob ? ob[i]! : i * sb;
     const xr = ar[ka]!;
     const xi = ai ? ai[ka]! : 0;
     const yr = br[kb]!;
