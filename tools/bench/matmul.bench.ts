@@ -11,9 +11,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GEMM_CROSSOVER, gemm, ready, setBackend, wasmStatus } from '@ad/kernels';
-import { Matrix } from 'ml-matrix';
 import { arenaBytes, withWasm } from '../../packages/kernels/src/backend.js';
-import { fmt, quick, randomArray, rng, time, timeInterleaved, writeReport, type Table } from './harness.js';
+import {
+  benchDir,
+  environment,
+  fmt,
+  loadMlMatrix,
+  quick,
+  randomArray,
+  rng,
+  timeInterleaved,
+  writeReport,
+  type Table,
+} from './harness.js';
+
+// Not `import { Matrix } from 'ml-matrix'`: see loadMlMatrix (an import through tsx would slow every typed-array loop).
+const { Matrix } = loadMlMatrix();
 
 await ready();
 if (wasmStatus() !== 'ready') throw new Error(`WASM module not ready: ${wasmStatus()}`);
@@ -48,7 +61,8 @@ const probeInstance = new WebAssembly.Instance(new WebAssembly.Module(probeBinar
 });
 const probe = probeInstance.exports['probe'] as (buf: number, iters: number) => number;
 const probeMem = probeInstance.exports['memory'] as WebAssembly.Memory;
-if (probeMem.buffer.byteLength < 8192) probeMem.grow(1);
+// Never grow it: a grow detaches the old ArrayBuffer, which would slow every typed-array loop measured after it.
+if (probeMem.buffer.byteLength < 8192) throw new Error('probe module memory is smaller than one page');
 new Float64Array(probeMem.buffer, 4096, 16).fill(1e-3);
 const iters = 1 << 18;
 const probeGflops = (ms: number) => (32 * iters) / (ms * 1e6); // 16 f64x2 operations = 32 flops per step
@@ -271,6 +285,33 @@ writeReport({
   notes,
   data: { throughput: rows, boundary, probeIters: iters, crossover: GEMM_CROSSOVER },
 });
+updatePackageReadme();
+
+// The short summary table in packages/kernels/README.md (between its matmul-summary markers).
+function updatePackageReadme(): void {
+  if (quick) return;
+  const path = join(benchDir, '..', '..', 'packages', 'kernels', 'README.md');
+  const text = readFileSync(path, 'utf8');
+  const begin = '<!-- matmul-summary:begin -->';
+  const end = '<!-- matmul-summary:end -->';
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) return;
+  const env = environment();
+  const table = [
+    '| n | WASM-SIMD | TypeScript | ml-matrix `mmul` | WASM / TS | WASM / ml-matrix |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.n} | ${fmt(gflops(r.n, r.cpu.wasm64), 1)} | ${fmt(gflops(r.n, r.cpu.ts64), 1)} | ${fmt(gflops(r.n, r.cpu.ml), 2)} | ` +
+        `${fmt(r.cpu.ts64 / r.cpu.wasm64, 1)}× | ${fmt(r.cpu.ml / r.cpu.wasm64, 0)}× |`,
+    ),
+    '',
+    `GFLOP/s from CPU-time medians, float64, ${env.cpu} (${env.cores} cores), Node ${env.node}, ${env.date}; ` +
+      `crossover to WASM at m·n·k ≥ ${GEMM_CROSSOVER}.`,
+  ].join('\n');
+  writeFileSync(path, text.slice(0, i + begin.length) + '\n' + table + '\n' + text.slice(j));
+}
 
 function compileInChild(source: string): Uint8Array<ArrayBuffer> {
   const dir = mkdtempSync(join(tmpdir(), 'ad-bench-probe-'));
@@ -279,7 +320,7 @@ function compileInChild(source: string): Uint8Array<ArrayBuffer> {
     const ascBin = fileURLToPath(import.meta.resolve('assemblyscript/bin/asc.js'));
     const r = spawnSync(
       process.execPath,
-      [ascBin, 'probe.ts', '-o', 'probe.wasm', '--optimizeLevel', '3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'],
+      [ascBin, 'probe.ts', '-o', 'probe.wasm', '--optimizeLevel', '3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--initialMemory', '1'],
       { cwd: dir, encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(`probe compilation failed: ${r.stderr}`);
