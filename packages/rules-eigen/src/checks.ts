@@ -1,12 +1,114 @@
 /**
- * Input validation shared by the eigen rules: square shape, finiteness and symmetry (Hermitian-ness) within the
- * tolerance of DESIGN.md ("Details"), each failure raised as the named `AdError` with a message that says what was
- * wrong, where, and what to do. Also the explicit symmetrization that `{ symmetrize: true }` asks for.
+ * Input validation shared by the eigen rules: the shape of the options argument, square shape, finiteness and
+ * symmetry (Hermitian-ness) within the tolerance of DESIGN.md ("Details"), each failure raised as the named `AdError`
+ * with a message that says what was wrong, where, and what to do. Also the explicit symmetrization that
+ * `{ symmetrize: true }` asks for, and the unwrapping of the cotangents a pullback receives.
  *
  * These helpers read concrete numbers (a traced value shares its primal's storage) and never differentiate.
  * @module
  */
-import { NonFiniteInputError, NotSymmetricError, ShapeError, Tensor, shapeSize, type DType } from '@ad/core';
+import {
+  AdError,
+  NonFiniteInputError,
+  NotSymmetricError,
+  ShapeError,
+  Tensor,
+  isZeroTangent,
+  shapeSize,
+  unthunk,
+  type DType,
+  type Tangent,
+} from '@ad/core';
+
+/**
+ * Checks that an options argument (or an option that is itself an object) is absent or an object.
+ *
+ * **Method**: `undefined` passes; anything that is not a non-null object raises.
+ *
+ * **Numerical notes**: none; a misplaced positional argument (`eigh(A, true)`) is the usual cause.
+ *
+ * **References**: STYLE.md, "Errors people can act on".
+ *
+ * @throws AdError (code `AD_OPTION`): `eigh: options must be an object like { symmetrize: true }, got true`.
+ * @example
+ * ```ts
+ * requireOptionsObject(opts, 'eigh', 'options', '{ symmetrize: true }');
+ * requireOptionsObject(opts?.degeneracy, 'eig', 'the degeneracy option', "{ policy: 'error' }");
+ * ```
+ */
+export function requireOptionsObject(value: unknown, fname: string, what: string, example: string): void {
+  if (value !== undefined && (typeof value !== 'object' || value === null)) {
+    throw new AdError(`${fname}: ${what} must be an object like ${example}, got ${String(value)}`, 'AD_OPTION');
+  }
+}
+
+/**
+ * Checks that each named flag of an options object is absent or a boolean.
+ *
+ * **Method**: reads `opts[key]` for each key; `undefined` passes.
+ *
+ * **Numerical notes**: none.
+ *
+ * **References**: STYLE.md, "Errors people can act on".
+ *
+ * @throws AdError (code `AD_OPTION`): `eigh: options.symmetrize must be a boolean, got 1`.
+ * @example
+ * ```ts
+ * requireBooleanOptions({ symmetrize: 1 }, ['symmetrize'], 'eigh');   // throws
+ * ```
+ */
+export function requireBooleanOptions(opts: object | undefined, keys: readonly string[], fname: string): void {
+  for (const key of keys) {
+    const v = (opts as Record<string, unknown> | undefined)?.[key];
+    if (v !== undefined && typeof v !== 'boolean') {
+      throw new AdError(`${fname}: options.${key} must be a boolean, got ${String(v)}`, 'AD_OPTION');
+    }
+  }
+}
+
+/**
+ * The Tensor inside a cotangent a pullback received, or undefined when it is a structural zero.
+ *
+ * **Method**: `undefined` and `ZeroTangent` give undefined; a thunk is forced (and may itself give `ZeroTangent`);
+ * anything else must be a Tensor.
+ *
+ * **Numerical notes**: undefined lets the rules skip the work of an unused output (DESIGN.md, "Details": pullbacks
+ * short-circuit on `ZeroTangent`).
+ *
+ * **References**: DESIGN.md, "Tangents".
+ *
+ * @throws TypeError for a cotangent that is neither a Tensor nor a zero.
+ * @example
+ * ```ts
+ * asCotangent(ZeroTangent);          // undefined
+ * asCotangent(thunk(() => lbar));    // lbar
+ * ```
+ */
+export function asCotangent(t: unknown): Tensor | undefined {
+  if (t === undefined || isZeroTangent(t)) return undefined;
+  const u = unthunk(t as Tangent);
+  if (isZeroTangent(u)) return undefined;
+  if (!(u instanceof Tensor)) throw new TypeError(`expected a Tensor cotangent, got ${String(u)}`);
+  return u;
+}
+
+/**
+ * The cotangent of one field of a structured output (`{ values, vectors }`, `{ U, S, Vt }`), as {@link asCotangent}.
+ *
+ * **Method**: a `ZeroTangent` for the whole output gives undefined; otherwise the field is read and unwrapped.
+ *
+ * **Numerical notes**: a field missing from the cotangent counts as zero.
+ *
+ * **References**: DESIGN.md, "Tangents" (plain objects mirroring structured outputs).
+ *
+ * @example
+ * ```ts
+ * const vbar = cotangentField(ybar, 'vectors');   // undefined when only the eigenvalues were used
+ * ```
+ */
+export function cotangentField(ybar: unknown, key: string): Tensor | undefined {
+  return isZeroTangent(ybar) ? undefined : asCotangent((ybar as Record<string, unknown>)[key]);
+}
 
 /** The geometry of a (batch of) square matrices: `[...batchShape, n, n]`. */
 export interface SquareShape {

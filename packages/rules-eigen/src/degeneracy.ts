@@ -1,8 +1,10 @@
 /**
- * Degeneracy handling shared by every rule with eigen-structure (eigh and eigvalsh here; geigh and svd reuse it):
- * the policy options, clusters of the computed spectrum, the F matrix of each policy, cluster averaging of eigenvalue
- * cotangents, the one-sided directional derivative of clustered eigenvalues, and the gauge checks of eigenvector
- * cotangents and tangents. DESIGN.md, "Degeneracy", is the contract; docs/degeneracy.md explains it to users.
+ * Degeneracy handling shared by every rule with eigen-structure (eigh, eigvalsh, geigh, geigvalsh; svd reuses the
+ * pieces that fit singular values, eig only the cluster tolerances): the policy options (and the options of the
+ * symmetric rules that carry them), clusters of the computed spectrum, the F matrix of each policy, cluster averaging
+ * of eigenvalue cotangents, the one-sided directional derivative of clustered eigenvalues, and the gauge checks of
+ * eigenvector cotangents and tangents. DESIGN.md, "Degeneracy", is the contract; docs/degeneracy.md explains it to
+ * users.
  *
  * Everything that enters a derivative (F, averaging, the directional eigenvalues) is built from core ops, so the rules
  * that use it stay differentiable (forward-over-reverse Hessian-vector products). Decisions — clusters, checks — read
@@ -34,7 +36,7 @@ import {
   type DType,
 } from '@ad/core';
 import { degeneracyTolerance, findClusters, type Cluster } from '@ad/kernels';
-import { unravel } from './checks.js';
+import { requireBooleanOptions, requireOptionsObject, unravel } from './checks.js';
 
 /**
  * What a rule does with eigenvector derivatives inside a cluster of (nearly) equal eigenvalues:
@@ -109,9 +111,7 @@ export interface ResolvedDegeneracy {
  * ```
  */
 export function resolveDegeneracy(opts: DegeneracyOptions | undefined, dtype: DType, fname: string): ResolvedDegeneracy {
-  if (opts !== undefined && (typeof opts !== 'object' || opts === null)) {
-    throw new AdError(`${fname}: the degeneracy option must be an object like { policy: 'gauge' }, got ${String(opts)}`, 'AD_OPTION');
-  }
+  requireOptionsObject(opts, fname, 'the degeneracy option', "{ policy: 'gauge' }");
   const policy = opts?.policy ?? 'gauge';
   if (!DEGENERACY_POLICIES.includes(policy)) {
     throw new AdError(
@@ -119,6 +119,35 @@ export function resolveDegeneracy(opts: DegeneracyOptions | undefined, dtype: DT
       'AD_OPTION',
     );
   }
+  const { atol, rtol } = resolveTolerances(opts, dtype, fname);
+  const epsilon = opts?.epsilon;
+  if (epsilon !== undefined && !(typeof epsilon === 'number' && Number.isFinite(epsilon) && epsilon > 0)) {
+    throw new AdError(`${fname}: degeneracy.epsilon must be a finite number > 0, got ${String(epsilon)}`, 'AD_OPTION');
+  }
+  return { policy, atol, rtol, epsilon, negligible: Math.sqrt(epsOf(dtype)) };
+}
+
+/**
+ * The cluster tolerances of a `{ degeneracy }` option, validated, with the defaults of a dtype — shared by every rule
+ * that forms clusters (general eig included, which has its own policies).
+ *
+ * **Method**: atol/rtol default to {@link degeneracyTolerance} of the real dtype (ε^0.6, ε^0.4).
+ *
+ * **Numerical notes**: 0 is allowed (only exact ties form clusters); negative, NaN or infinite values are not.
+ *
+ * **References**: DESIGN.md, "Degeneracy"; xitorch (Kasim 2020) for the defaults.
+ *
+ * @throws AdError (code `AD_OPTION`): `eigh: degeneracy.atol must be a finite number ≥ 0, got -1`.
+ * @example
+ * ```ts
+ * resolveTolerances({ rtol: 1e-3 }, 'float64', 'eigh');   // { atol: 4.0e-10, rtol: 1e-3 }
+ * ```
+ */
+export function resolveTolerances(
+  opts: { readonly atol?: number; readonly rtol?: number } | undefined,
+  dtype: DType,
+  fname: string,
+): { atol: number; rtol: number } {
   const defaults = degeneracyTolerance(realDType(dtype));
   const atol = opts?.atol ?? defaults.atol;
   const rtol = opts?.rtol ?? defaults.rtol;
@@ -127,11 +156,33 @@ export function resolveDegeneracy(opts: DegeneracyOptions | undefined, dtype: DT
       throw new AdError(`${fname}: degeneracy.${name} must be a finite number ≥ 0, got ${String(v)}`, 'AD_OPTION');
     }
   }
-  const epsilon = opts?.epsilon;
-  if (epsilon !== undefined && !(typeof epsilon === 'number' && Number.isFinite(epsilon) && epsilon > 0)) {
-    throw new AdError(`${fname}: degeneracy.epsilon must be a finite number > 0, got ${String(epsilon)}`, 'AD_OPTION');
-  }
-  return { policy, atol, rtol, epsilon, negligible: Math.sqrt(epsOf(dtype)) };
+  return { atol, rtol };
+}
+
+/**
+ * Validates the options of the symmetric rules (`eigh`/`eigvalsh`, `geigh`/`geigvalsh`: `{ symmetrize?, degeneracy? }`)
+ * and resolves the degeneracy part for a dtype.
+ *
+ * **Method**: {@link requireOptionsObject}, `symmetrize` a boolean, then {@link resolveDegeneracy}.
+ *
+ * **Numerical notes**: the dtype is the output's (geigh's is float32 only when A and B both are).
+ *
+ * **References**: DESIGN.md, "Details" (`{ symmetrize: true }`) and "Degeneracy".
+ *
+ * @throws AdError (code `AD_OPTION`) as the two helpers above.
+ * @example
+ * ```ts
+ * resolveSymmetricOptions({ symmetrize: true }, 'float64', 'eigh').policy;   // 'gauge'
+ * ```
+ */
+export function resolveSymmetricOptions(
+  opts: { readonly symmetrize?: boolean; readonly degeneracy?: DegeneracyOptions } | undefined,
+  dtype: DType,
+  fname: string,
+): ResolvedDegeneracy {
+  requireOptionsObject(opts, fname, 'options', '{ symmetrize: true }');
+  requireBooleanOptions(opts, ['symmetrize'], fname);
+  return resolveDegeneracy(opts?.degeneracy, dtype, fname);
 }
 
 /** The computed spectrum of a batch of matrices with its clusters (the numbers only; nothing here is differentiated). */
@@ -185,12 +236,21 @@ export function whichMatrix(spec: Pick<Spectrum, 'batchShape'>, b: number): stri
   return spec.batchShape.length > 0 ? ` of matrix [${unravel(b, spec.batchShape).join(', ')}]` : '';
 }
 
-function clusterValues(spec: Spectrum, b: number, c: Cluster): number[] {
-  return Array.from(spec.values.subarray(b * spec.n + c.start, b * spec.n + c.end));
+/** The values [start, end) of matrix b of a spectrum, as plain numbers (for error messages and fields). */
+export function spectrumValues(spec: Spectrum, b: number, start: number, end: number): number[] {
+  return Array.from(spec.values.subarray(b * spec.n + start, b * spec.n + end));
 }
 
-function smallestGap(vals: readonly number[]): number {
-  let g = Infinity;
+function clusterValues(spec: Spectrum, b: number, c: Cluster): number[] {
+  return spectrumValues(spec, b, c.start, c.end);
+}
+
+/**
+ * The smallest gap between consecutive values of a cluster — with `toZero`, also the gap from its last value to 0 (a
+ * cluster of singular values chained to 0). The `gap` field of `DegenerateEigenvaluesError`.
+ */
+export function smallestGap(vals: readonly number[], toZero = false): number {
+  let g = toZero ? Math.abs(vals[vals.length - 1]!) : Infinity;
   for (let i = 1; i < vals.length; i++) g = Math.min(g, Math.abs(vals[i]! - vals[i - 1]!));
   return g;
 }
@@ -217,7 +277,8 @@ export function blockNorms(t: Tensor, count: number, size: number): Float64Array
   return out;
 }
 
-function constant(shape: readonly number[], dtype: 'float64' | 'float32', fill: (data: Float64Array | Float32Array) => void): Tensor {
+/** A constant (never differentiated) real tensor of a shape, its storage filled by `fill`: masks, weights, widths. */
+export function constant(shape: readonly number[], dtype: 'float64' | 'float32', fill: (data: Float64Array | Float32Array) => void): Tensor {
   const t = zeros(shape, dtype);
   fill(t.data);
   return t;
@@ -280,8 +341,11 @@ export function fMatrix(values: Tensor, spec: Spectrum, res: ResolvedDegeneracy)
   return div(keep, where(mask, constant([], dtype, (d) => (d[0] = 1)), D));
 }
 
-/** The Lorentzian width of matrix b: the user's ε, or (1e-8·max|λ|)² floored at the smallest positive double. */
-function broadeningOf(spec: Spectrum, res: ResolvedDegeneracy, b: number): number {
+/**
+ * The Lorentzian width of `'broaden'` for matrix b: the user's ε, or (1e-8·max|λ|)² floored at the smallest positive
+ * double (for singular values, max|λ| is σ_max).
+ */
+export function broadeningOf(spec: Spectrum, res: ResolvedDegeneracy, b: number): number {
   if (res.epsilon !== undefined) return res.epsilon;
   let maxAbs = 0;
   for (let i = 0; i < spec.n; i++) maxAbs = Math.max(maxAbs, Math.abs(spec.values[b * spec.n + i]!));
@@ -411,6 +475,31 @@ export function requireClusterConstant(vbar: Tensor, spec: Spectrum, res: Resolv
       }
     }
   }
+}
+
+/**
+ * The eigenvalue cotangent after the policy: averaged over clusters ({@link averageOverClusters}), checked constant on
+ * them first under `'error'` ({@link requireClusterConstant}), untouched under `'nan'`; a complex cotangent of the real
+ * eigenvalues is reduced to its real part.
+ *
+ * **Method**: dispatch on the policy; the averaging is a core-op product, so the result stays differentiable.
+ *
+ * **Numerical notes**: exact wherever the sorted eigenvalues are differentiable; elsewhere the minimum-norm
+ * generalized gradient (see {@link averageOverClusters}).
+ *
+ * **References**: DESIGN.md, "Degeneracy"; MATH.md, "Symmetric / Hermitian eigh".
+ *
+ * @throws DegenerateEigenvaluesError under `'error'` (see {@link requireClusterConstant}).
+ * @example
+ * ```ts
+ * eigenvalueCotangent(tensor([0, 1]), spectrumOf(tensor([2, 2]), res), res, 'eigvalsh');   // [0.5, 0.5]
+ * ```
+ */
+export function eigenvalueCotangent(lbar: Tensor, spec: Spectrum, res: ResolvedDegeneracy, fname: string): Tensor {
+  const g = lbar.isComplex ? real(lbar) : lbar;
+  if (res.policy === 'nan') return g;
+  if (res.policy === 'error') requireClusterConstant(g, spec, res, fname);
+  return averageOverClusters(g, spec);
 }
 
 /**

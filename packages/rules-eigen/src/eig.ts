@@ -66,15 +66,14 @@ import {
   sub,
   sum,
   transpose,
-  unthunk,
   where,
   zeros,
   type DifferentiableFunction,
-  type Tangent,
 } from '@ad/core';
-import { degeneracyTolerance, eigGeneral, gemm, hermEig, luFactor, luSolve, solveTriangular, zgemm, type LuFactors } from '@ad/kernels';
-import { matrixForKernel, requireFinite, requireSquare } from './checks.js';
-import { blockNorms, whichMatrix } from './degeneracy.js';
+import { eigGeneral, gemm, hermEig, luFactor, luSolve, solveTriangular, zgemm, type LuFactors } from '@ad/kernels';
+import { float64View, storeColumnMajor } from './batch.js';
+import { asCotangent, cotangentField, matrixForKernel, requireBooleanOptions, requireFinite, requireOptionsObject, requireSquare } from './checks.js';
+import { blockNorms, resolveTolerances, whichMatrix } from './degeneracy.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options and results.
@@ -142,16 +141,10 @@ interface ResolvedEig {
 const EPS = epsOf('float64');
 
 function resolveOptions(opts: EigOptions | undefined, fname: string): ResolvedEig {
-  if (opts !== undefined && (typeof opts !== 'object' || opts === null)) {
-    throw new AdError(`${fname}: options must be an object like { left: true }, got ${String(opts)}`, 'AD_OPTION');
-  }
-  if (opts?.left !== undefined && typeof opts.left !== 'boolean') {
-    throw new AdError(`${fname}: options.left must be a boolean, got ${String(opts.left)}`, 'AD_OPTION');
-  }
+  requireOptionsObject(opts, fname, 'options', '{ left: true }');
+  requireBooleanOptions(opts, ['left'], fname);
   const d = opts?.degeneracy;
-  if (d !== undefined && (typeof d !== 'object' || d === null)) {
-    throw new AdError(`${fname}: the degeneracy option must be an object like { policy: 'error' }, got ${String(d)}`, 'AD_OPTION');
-  }
+  requireOptionsObject(d, fname, 'the degeneracy option', "{ policy: 'error' }");
   const policy = d?.policy ?? 'error';
   if (policy !== 'error' && policy !== 'nan') {
     throw new AdError(
@@ -161,14 +154,7 @@ function resolveOptions(opts: EigOptions | undefined, fname: string): ResolvedEi
     );
   }
   // The outputs are complex128 whatever the input dtype, so the tolerances are those of float64.
-  const defaults = degeneracyTolerance('float64');
-  const atol = d?.atol ?? defaults.atol;
-  const rtol = d?.rtol ?? defaults.rtol;
-  for (const [name, v] of [['atol', atol], ['rtol', rtol]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      throw new AdError(`${fname}: degeneracy.${name} must be a finite number ≥ 0, got ${String(v)}`, 'AD_OPTION');
-    }
-  }
+  const { atol, rtol } = resolveTolerances(d, 'float64', fname);
   const maxCond = d?.maxCond ?? EPS ** -0.25;
   if (typeof maxCond !== 'number' || Number.isNaN(maxCond) || maxCond < 1) {
     throw new AdError(`${fname}: degeneracy.maxCond must be a number ≥ 1 (or Infinity), got ${String(maxCond)}`, 'AD_OPTION');
@@ -214,7 +200,10 @@ function decompose(A: Tensor, opts: EigOptions | undefined, fname: string, want:
     }
     values.data.set(r.valuesRe, b * n);
     values.im!.set(r.valuesIm, b * n);
-    if (vectors) toRowMajor(r.vectorsRe!, r.vectorsIm!, vectors, b * nn, n);
+    if (vectors) {
+      storeColumnMajor(r.vectorsRe!, vectors.data, b * nn, n, n);
+      storeColumnMajor(r.vectorsIm!, vectors.im!, b * nn, n, n);
+    }
     if (left) {
       if (r.leftRe === undefined || r.leftIm === undefined) {
         throw new DegenerateEigenvaluesError(
@@ -226,22 +215,11 @@ function decompose(A: Tensor, opts: EigOptions | undefined, fname: string, want:
           Infinity,
         );
       }
-      toRowMajor(r.leftRe, r.leftIm, left, b * nn, n);
+      storeColumnMajor(r.leftRe, left.data, b * nn, n, n);
+      storeColumnMajor(r.leftIm, left.im!, b * nn, n, n);
     }
   }
   return { values, vectors, leftVectors: left };
-}
-
-/** Column-major kernel output → row-major [n, n] block of `out` at `offset` (eigenvectors as columns). */
-function toRowMajor(re: Float64Array, im: Float64Array, out: Tensor, offset: number, n: number): void {
-  const or = out.data;
-  const oi = out.im!;
-  for (let j = 0; j < n; j++) {
-    for (let i = 0; i < n; i++) {
-      or[offset + i * n + j] = re[i + j * n]!;
-      oi[offset + i * n + j] = im[i + j * n]!;
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -257,7 +235,7 @@ function solveRaw(A: Tensor, B: Tensor): Tensor {
   const isComplex = A.isComplex || B.isComplex;
   const out = zeros(bs, isComplex ? 'complex128' : 'float64');
   for (let b = 0; b < count; b++) {
-    const fa = f64slice(A.data, b * n * n, n * n);
+    const fa = float64View(A.data, b * n * n, n * n);
     const f = luFactor(fa, A.im ? A.im.slice(b * n * n, (b + 1) * n * n) : null, n);
     if (f.info > 0) {
       throw new DomainError(
@@ -267,15 +245,11 @@ function solveRaw(A: Tensor, B: Tensor): Tensor {
         f.info - 1,
       );
     }
-    const x = luSolve(f, f64slice(B.data, b * n * k, n * k), B.im ? B.im.slice(b * n * k, (b + 1) * n * k) : null, k);
+    const x = luSolve(f, float64View(B.data, b * n * k, n * k), B.im ? B.im.slice(b * n * k, (b + 1) * n * k) : null, k);
     out.data.set(x.re, b * n * k);
     if (out.im && x.im) out.im.set(x.im, b * n * k);
   }
   return out;
-}
-
-function f64slice(d: Float64Array | Float32Array, start: number, len: number): Float64Array {
-  return d instanceof Float64Array ? d.subarray(start, start + len) : Float64Array.from(d.subarray(start, start + len));
 }
 
 /**
@@ -572,14 +546,6 @@ function vectorTangent(V: Tensor, lam: Tensor, K: Tensor, spec: EigSpectrum, res
   return sub(X, mul(V, reshape(r, [...batchShape, 1, n])));
 }
 
-function asCotangent(t: unknown): Tensor | undefined {
-  if (t === undefined || isZeroTangent(t)) return undefined;
-  const u = unthunk(t as Tangent);
-  if (isZeroTangent(u)) return undefined;
-  if (!(u instanceof Tensor)) throw new TypeError(`expected a Tensor cotangent, got ${String(u)}`);
-  return u;
-}
-
 /** Real input: columns of real eigenvalues are real vectors, whose tangents are real, so only Re V̄ matters there. */
 function realColumns(vbar: Tensor, spec: EigSpectrum): Tensor {
   const { n, batchShape, count } = spec;
@@ -787,7 +753,7 @@ function pullbackNumeric(
         const sl = (d: Float64Array) => d.subarray(b * nn, (b + 1) * nn);
         const Wr = sl(W!.data as Float64Array);
         const Wi = sl(W!.im!);
-        const M = zgemm('C', 'N', n, n, n, f64slice(wbar.data, b * nn, nn), wbar.im ? sl(wbar.im) : new Float64Array(nn), Wr, Wi);
+        const M = zgemm('C', 'N', n, n, n, float64View(wbar.data, b * nn, nn), wbar.im ? sl(wbar.im) : new Float64Array(nn), Wr, Wi);
         const T = zgemm('N', 'N', n, n, n, Wr, Wi, M.re, M.im);
         for (let k = 0; k < nn; k++) {
           br[b * nn + k] -= T.re[k]!;
@@ -1181,7 +1147,7 @@ export const eig: DifferentiableFunction<[Tensor, EigOptions?], EigResult> = def
     return [
       y,
       (ybar) => {
-        const get = (k: string) => (isZeroTangent(ybar) ? undefined : asCotangent((ybar as unknown as Record<string, unknown>)[k]));
+        const get = (k: string) => cotangentField(ybar, k);
         return [pullbackA(ctx, get('values'), get('vectors'), y.leftVectors ? get('leftVectors') : undefined), NoTangent];
       },
     ];

@@ -21,7 +21,6 @@
  * @module
  */
 import {
-  AdError,
   ConvergenceError,
   NoTangent,
   Tensor,
@@ -32,7 +31,6 @@ import {
   defineRule,
   diag,
   diagm,
-  isZeroTangent,
   matmul,
   mul,
   promoteTypes,
@@ -40,24 +38,22 @@ import {
   realDType,
   reshape,
   scale,
-  unthunk,
   zeros,
   type DifferentiableFunction,
-  type Tangent,
 } from '@ad/core';
 import { gemmBatched, hermEig, symEig, zgemm } from '@ad/kernels';
-import { matrixForKernel, requireFinite, requireHermitian, requireSquare } from './checks.js';
+import { float64View, storeColumnMajor } from './batch.js';
+import { asCotangent, cotangentField, matrixForKernel, requireFinite, requireHermitian, requireSquare } from './checks.js';
 import {
   adaptClusterBasis,
-  averageOverClusters,
   blockNorms,
   checkVectorCotangent,
   checkVectorTangent,
+  eigenvalueCotangent,
   fMatrix,
   fMatrixNumeric,
   oneSidedValues,
-  requireClusterConstant,
-  resolveDegeneracy,
+  resolveSymmetricOptions,
   spectrumOf,
   whichMatrix,
   type DegeneracyOptions,
@@ -87,19 +83,9 @@ export interface EighResult {
 // ---------------------------------------------------------------------------------------------------------------
 // Primal: input checks, then one kernel call per matrix of the batch.
 
-function checkOptions(opts: EighOptions | undefined, A: Tensor, fname: string): ResolvedDegeneracy {
-  if (opts !== undefined && (typeof opts !== 'object' || opts === null)) {
-    throw new AdError(`${fname}: options must be an object like { symmetrize: true }, got ${String(opts)}`, 'AD_OPTION');
-  }
-  if (opts?.symmetrize !== undefined && typeof opts.symmetrize !== 'boolean') {
-    throw new AdError(`${fname}: options.symmetrize must be a boolean, got ${String(opts.symmetrize)}`, 'AD_OPTION');
-  }
-  return resolveDegeneracy(opts?.degeneracy, A.dtype, fname);
-}
-
 /** The input checks of both rules, named after the function the user called. */
 function checkInput(A: Tensor, opts: EighOptions | undefined, fname: string): ResolvedDegeneracy {
-  const res = checkOptions(opts, A, fname);
+  const res = resolveSymmetricOptions(opts, A.dtype, fname);
   requireSquare(A, fname);
   requireFinite(A, fname);
   if (opts?.symmetrize !== true) requireHermitian(A, fname);
@@ -143,11 +129,8 @@ function decompose(A: Tensor, opts: EighOptions | undefined, fname: string, want
     }
     values.data.set(lam, b * n);
     if (vectors && vr) {
-      // column-major kernel output → row-major [n, n] with eigenvectors as columns
-      const o = b * n * n;
-      const out = vectors.data;
-      for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) out[o + i * n + j] = vr[i + j * n]!;
-      if (vi) for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) vectors.im![o + i * n + j] = vi[i + j * n]!;
+      storeColumnMajor(vr, vectors.data, b * n * n, n, n);
+      if (vi) storeColumnMajor(vi, vectors.im!, b * n * n, n, n);
     }
   }
   return { values, vectors };
@@ -173,22 +156,6 @@ function valueTangent(K: Tensor, spec: Spectrum, res: ResolvedDegeneracy): Tenso
   return oneSidedValues(d, K, spec, (block) => eigvalsh(block, { symmetrize: true }));
 }
 
-/** The eigenvalue cotangent after the policy: averaged over clusters (checked constant under 'error'; raw under 'nan'). */
-function valueCotangent(lbar: Tensor, spec: Spectrum, res: ResolvedDegeneracy, fname: string): Tensor {
-  const g = lbar.isComplex ? real(lbar) : lbar;
-  if (res.policy === 'nan') return g;
-  if (res.policy === 'error') requireClusterConstant(g, spec, res, fname);
-  return averageOverClusters(g, spec);
-}
-
-function asCotangent(t: unknown): Tensor | undefined {
-  if (t === undefined || isZeroTangent(t)) return undefined;
-  const u = unthunk(t as Tangent);
-  if (isZeroTangent(u)) return undefined;
-  if (!(u instanceof Tensor)) throw new TypeError(`expected a Tensor cotangent, got ${String(u)}`);
-  return u;
-}
-
 /**
  * Ā = sym( V (diag(λ̄) + F ∘ Vᴴ V̄) Vᴴ ) after the policy's checks; V diag(λ̄) Vᴴ when V̄ is zero. Core ops only, so
  * the pullback is itself differentiable (V and λ may be traced by outer levels).
@@ -204,7 +171,7 @@ function pullbackA(
 ): Tensor | typeof ZeroTangent {
   if (lbar === undefined && vbar === undefined) return ZeroTangent;
   const { n, batchShape, count } = spec;
-  const g = lbar === undefined ? undefined : valueCotangent(lbar, spec, res, fname);
+  const g = lbar === undefined ? undefined : eigenvalueCotangent(lbar, spec, res, fname);
   if (![V, lam, g, vbar].some((t) => t instanceof Tracer)) return pullbackNumeric(V, g, vbar, spec, res, fname);
   if (vbar === undefined) {
     // V diag(g) Vᴴ: scale the columns, one product.
@@ -215,11 +182,6 @@ function pullbackA(
   let M = mul(fMatrix(lam, spec, res), X);
   if (g !== undefined) M = add(M, diagm(g));
   return hermPart(matmul(matmul(V, M), adjoint(V)));
-}
-
-/** Float64 copy (or view) of a real storage array. */
-function f64(d: Float64Array | Float32Array): Float64Array {
-  return d instanceof Float64Array ? d : Float64Array.from(d);
 }
 
 /**
@@ -244,10 +206,10 @@ function pullbackNumeric(
   let outDtype = g === undefined ? V.dtype : promoteTypes(V.dtype, g.dtype);
   if (vbar !== undefined) outDtype = promoteTypes(outDtype, V.isComplex ? vbar.dtype : realDType(vbar.dtype));
   if (!V.isComplex) {
-    const Vd = f64(V.data);
+    const Vd = float64View(V.data);
     const S = new Float64Array(count * nn);
     if (vbar !== undefined) {
-      const X = gemmBatched(count, true, false, n, n, n, Vd, nn, f64(vbar.data), nn);
+      const X = gemmBatched(count, true, false, n, n, n, Vd, nn, float64View(vbar.data), nn);
       checkVectorCotangent(new Tensor(shape, 'float64', X), blockNorms(vbar, count, nn), spec, res, fname);
       for (let b = 0; b < count; b++) {
         const o = b * nn;
@@ -283,7 +245,7 @@ function pullbackNumeric(
   const Xr = new Float64Array(count * nn);
   const Xi = new Float64Array(count * nn);
   if (vbar !== undefined) {
-    const Wr = f64(vbar.data);
+    const Wr = float64View(vbar.data);
     const Wi = vbar.im ?? new Float64Array(vbar.size);
     for (let b = 0; b < count; b++) {
       const sl = (d: Float64Array) => d.subarray(b * nn, (b + 1) * nn);
@@ -457,7 +419,7 @@ export const eigh: DifferentiableFunction<[Tensor, EighOptions?], EighResult> = 
     return { values, vectors: vectors! };
   },
   frule: ([A, opts], [dA]) => {
-    const res = checkOptions(opts, A, 'eigh');
+    const res = resolveSymmetricOptions(opts, A.dtype, 'eigh');
     const y = eigh(A, opts);
     const spec = spectrumOf(y.values, res);
     let V = y.vectors;
@@ -473,14 +435,14 @@ export const eigh: DifferentiableFunction<[Tensor, EighOptions?], EighResult> = 
     return [V === y.vectors ? y : { values: y.values, vectors: V }, { values: dvalues, vectors: dvectors }];
   },
   rrule: (A: Tensor, opts?: EighOptions) => {
-    const res = checkOptions(opts, A, 'eigh');
+    const res = resolveSymmetricOptions(opts, A.dtype, 'eigh');
     const y = eigh(A, opts);
     const spec = spectrumOf(y.values, res);
     return [
       y,
       (ybar) => {
-        const lbar = isZeroTangent(ybar) ? undefined : asCotangent((ybar as { values?: unknown }).values);
-        const vbar = isZeroTangent(ybar) ? undefined : asCotangent((ybar as { vectors?: unknown }).vectors);
+        const lbar = cotangentField(ybar, 'values');
+        const vbar = cotangentField(ybar, 'vectors');
         return [pullbackA(y.vectors, y.values, lbar, vbar, spec, res, 'eigh'), NoTangent];
       },
     ];

@@ -29,7 +29,6 @@
  * @module
  */
 import {
-  AdError,
   ConvergenceError,
   DTypeError,
   NoTangent,
@@ -48,31 +47,29 @@ import {
   mul,
   neg,
   promoteTypes,
-  real,
   reshape,
   scale,
   sub,
   sum,
   thunk,
   transpose,
-  unthunk,
   zeros,
   type DType,
   type DifferentiableFunction,
   type Tangent,
 } from '@ad/core';
 import { generalizedSymEig } from '@ad/kernels';
-import { matrixForKernel, requireFinite, requireHermitian, requireSquare, unravel } from './checks.js';
+import { storeColumnMajor } from './batch.js';
+import { asCotangent, cotangentField, matrixForKernel, requireFinite, requireHermitian, requireSquare, unravel } from './checks.js';
 import {
   adaptClusterBasis,
-  averageOverClusters,
   blockNorms,
   checkVectorCotangent,
   checkVectorTangent,
+  eigenvalueCotangent,
   fMatrix,
   oneSidedValues,
-  requireClusterConstant,
-  resolveDegeneracy,
+  resolveSymmetricOptions,
   spectrumOf,
   type DegeneracyOptions,
   type ResolvedDegeneracy,
@@ -105,16 +102,6 @@ export interface GeighResult {
 // ---------------------------------------------------------------------------------------------------------------
 // Primal: input checks, then one kernel call per matrix of the batch.
 
-function checkOptions(opts: GeighOptions | undefined, dtype: DType, fname: string): ResolvedDegeneracy {
-  if (opts !== undefined && (typeof opts !== 'object' || opts === null)) {
-    throw new AdError(`${fname}: options must be an object like { symmetrize: true }, got ${String(opts)}`, 'AD_OPTION');
-  }
-  if (opts?.symmetrize !== undefined && typeof opts.symmetrize !== 'boolean') {
-    throw new AdError(`${fname}: options.symmetrize must be a boolean, got ${String(opts.symmetrize)}`, 'AD_OPTION');
-  }
-  return resolveDegeneracy(opts?.degeneracy, dtype, fname);
-}
-
 /** The output dtype: float32 only when both inputs are float32 (the kernel runs in float64 either way). */
 function outDType(A: Tensor, B: Tensor): 'float64' | 'float32' {
   return promoteTypes(A.dtype, B.dtype) === 'float32' ? 'float32' : 'float64';
@@ -130,7 +117,7 @@ function checkInput(A: Tensor, B: Tensor, opts: GeighOptions | undefined, fname:
       );
     }
   }
-  const res = checkOptions(opts, outDType(A, B), fname);
+  const res = resolveSymmetricOptions(opts, outDType(A, B), fname);
   const { n } = requireSquare(A, fname, 'A');
   requireSquare(B, fname, 'B');
   if (A.shape.length !== B.shape.length || A.shape.some((d, k) => d !== B.shape[k])) {
@@ -183,13 +170,7 @@ function decompose(
       );
     }
     values.data.set(r.values, b * n);
-    if (vectors && r.vectors) {
-      // column-major kernel output → row-major [n, n] with eigenvectors as columns
-      const o = b * n * n;
-      const out = vectors.data;
-      const v = r.vectors;
-      for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) out[o + i * n + j] = v[i + j * n]!;
-    }
+    if (vectors && r.vectors) storeColumnMajor(r.vectors, vectors.data, b * n * n, n, n);
   }
   return { values, vectors };
 }
@@ -241,22 +222,6 @@ function asDType(t: Tensor, dtype: DType): Tensor {
   return t.dtype === dtype ? t : cast(t, dtype);
 }
 
-function asCotangent(t: unknown): Tensor | undefined {
-  if (t === undefined || isZeroTangent(t)) return undefined;
-  const u = unthunk(t as Tangent);
-  if (isZeroTangent(u)) return undefined;
-  if (!(u instanceof Tensor)) throw new TypeError(`expected a Tensor cotangent, got ${String(u)}`);
-  return u;
-}
-
-/** The eigenvalue cotangent after the policy: averaged over clusters (checked constant under 'error'; raw under 'nan'). */
-function valueCotangent(lbar: Tensor, spec: Spectrum, res: ResolvedDegeneracy, fname: string): Tensor {
-  const g = lbar.isComplex ? real(lbar) : lbar;
-  if (res.policy === 'nan') return g;
-  if (res.policy === 'error') requireClusterConstant(g, spec, res, fname);
-  return averageOverClusters(g, spec);
-}
-
 /**
  * S = Vᵀ Ȧ V − sym(Λ Vᵀ Ḃ V) for tangents that may be known zeros (undefined), with K_B = Vᵀ Ḃ V when Ḃ is given.
  * Differentiating in one argument only costs two products instead of four.
@@ -302,7 +267,7 @@ function pullbackAB(
   fname: string,
 ): Tangent[] {
   if (lbar === undefined && vbar === undefined) return [ZeroTangent, ZeroTangent, NoTangent];
-  const g = lbar === undefined ? undefined : valueCotangent(lbar, spec, res, fname);
+  const g = lbar === undefined ? undefined : eigenvalueCotangent(lbar, spec, res, fname);
   const Vt = transpose(V);
   if (vbar === undefined) {
     // V diag(d) Vᵀ: scale the columns, one product.
@@ -439,7 +404,7 @@ export const geigh: DifferentiableFunction<[Tensor, Tensor, GeighOptions?], Geig
     return { values, vectors: vectors! };
   },
   frule: ([A, B, opts], [dA, dB]) => {
-    const res = checkOptions(opts, outDType(A, B), 'geigh');
+    const res = resolveSymmetricOptions(opts, outDType(A, B), 'geigh');
     const y = geigh(A, B, opts);
     const spec = spectrumOf(y.values, res);
     const lam = y.values;
@@ -461,14 +426,14 @@ export const geigh: DifferentiableFunction<[Tensor, Tensor, GeighOptions?], Geig
     return [V === y.vectors ? y : { values: lam, vectors: V }, { values: dvalues, vectors: dvectors }];
   },
   rrule: (A: Tensor, B: Tensor, opts?: GeighOptions) => {
-    const res = checkOptions(opts, outDType(A, B), 'geigh');
+    const res = resolveSymmetricOptions(opts, outDType(A, B), 'geigh');
     const y = geigh(A, B, opts);
     const spec = spectrumOf(y.values, res);
     return [
       y,
       (ybar) => {
-        const lbar = isZeroTangent(ybar) ? undefined : asCotangent((ybar as { values?: unknown }).values);
-        const vbar = isZeroTangent(ybar) ? undefined : asCotangent((ybar as { vectors?: unknown }).vectors);
+        const lbar = cotangentField(ybar, 'values');
+        const vbar = cotangentField(ybar, 'vectors');
         return pullbackAB(y.vectors, y.values, lbar, vbar, spec, res, 'geigh');
       },
     ];

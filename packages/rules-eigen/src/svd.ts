@@ -49,7 +49,6 @@ import {
   diag,
   diagm,
   div,
-  isZeroTangent,
   matmul,
   mul,
   neg,
@@ -62,20 +61,23 @@ import {
   stack,
   sub,
   transpose,
-  unthunk,
   where,
   zeros,
   type DifferentiableFunction,
-  type Tangent,
 } from '@ad/core';
 import { findClusters, svd as svdKernel, type Cluster } from '@ad/kernels';
-import { requireFinite } from './checks.js';
+import { storeColumnMajor } from './batch.js';
+import { asCotangent, cotangentField, requireFinite, requireOptionsObject } from './checks.js';
 import {
   adaptClusterBasis,
   averageOverClusters,
   blockNorms,
+  broadeningOf,
+  constant,
   oneSidedValues,
   resolveDegeneracy,
+  smallestGap,
+  spectrumValues,
   whichMatrix,
   type DegeneracyOptions,
   type ResolvedDegeneracy,
@@ -117,9 +119,7 @@ interface MatrixShape {
 }
 
 function checkOptions(opts: SvdOptions | undefined, A: Tensor, fname: string): ResolvedDegeneracy {
-  if (opts !== undefined && (typeof opts !== 'object' || opts === null)) {
-    throw new AdError(`${fname}: options must be an object like { degeneracy: { policy: 'gauge' } }, got ${String(opts)}`, 'AD_OPTION');
-  }
+  requireOptionsObject(opts, fname, 'options', "{ degeneracy: { policy: 'gauge' } }");
   const ms = opts?.maxSweeps;
   if (ms !== undefined && !(Number.isInteger(ms) && ms >= 1)) {
     throw new AdError(`${fname}: options.maxSweeps must be an integer ≥ 1, got ${String(ms)}`, 'AD_OPTION');
@@ -193,11 +193,7 @@ function decompose(A: Tensor, opts: SvdOptions | undefined, fname: string, wantV
       );
     }
     S.data.set(r.S, b * p);
-    if (U && r.U) {
-      // column-major m×p → row-major [m, p]
-      const o = b * m * p;
-      for (let j = 0; j < p; j++) for (let i = 0; i < m; i++) U.data[o + i * p + j] = r.U[i + j * m]!;
-    }
+    if (U && r.U) storeColumnMajor(r.U, U.data, b * m * p, m, p);
     // column-major n×p V is exactly row-major [p, n] Vt
     if (Vt && r.V) Vt.data.set(r.V, b * p * n);
   }
@@ -247,21 +243,11 @@ function singularSpectrum(S: Tensor, res: ResolvedDegeneracy): SingularSpectrum 
   return { n: p, batchShape, count, values, clusters, degenerate, zeroStart, hasZero };
 }
 
-function valuesOf(spec: SingularSpectrum, b: number, start: number, end: number): number[] {
-  return Array.from(spec.values.subarray(b * spec.n + start, b * spec.n + end));
-}
-
 function describeRun(spec: SingularSpectrum, b: number, start: number, end: number): string {
-  const vals = valuesOf(spec, b, start, end);
+  const vals = spectrumValues(spec, b, start, end);
   const shown = vals.length <= 4 ? vals.map((v) => v.toPrecision(6)).join(', ') : `${vals[0]!.toPrecision(6)}, …, ${vals[vals.length - 1]!.toPrecision(6)}`;
   const which = end - start === 1 ? `singular value ${start}` : `singular values ${start}..${end - 1}`;
   return `${which}${whichMatrix(spec, b)} (σ = ${shown})`;
-}
-
-function smallestGap(vals: readonly number[], zero: boolean): number {
-  let g = zero ? Math.abs(vals[vals.length - 1]!) : Infinity;
-  for (let i = 1; i < vals.length; i++) g = Math.min(g, Math.abs(vals[i]! - vals[i - 1]!));
-  return g;
 }
 
 function tolText(res: ResolvedDegeneracy): string {
@@ -270,19 +256,6 @@ function tolText(res: ResolvedDegeneracy): string {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared pieces of the rules (core ops wherever a value enters a derivative, so the rules stay differentiable).
-
-function constant(shape: readonly number[], dtype: 'float64' | 'float32', fill: (d: Float64Array | Float32Array) => void): Tensor {
-  const t = zeros(shape, dtype);
-  fill(t.data);
-  return t;
-}
-
-/** The Lorentzian width of matrix b under 'broaden': the user's ε, or (1e-8·max σ)² floored at the smallest double. */
-function broadening(spec: SingularSpectrum, res: ResolvedDegeneracy, b: number): number {
-  if (res.epsilon !== undefined) return res.epsilon;
-  const e = (1e-8 * (spec.n > 0 ? spec.values[b * spec.n]! : 0)) ** 2;
-  return e > 0 ? e : Number.MIN_VALUE;
-}
 
 /** The policy's D⁻, D⁺ (`[..., p, p]`) and S⁻¹ (`[..., 1, p]`, a row to scale columns). */
 interface Factors {
@@ -323,7 +296,7 @@ function factors(s: Tensor, spec: SingularSpectrum, res: ResolvedDegeneracy): Fa
   const sum = add(row, col);
   if (res.policy === 'broaden') {
     const eps = constant([...batchShape, 1, 1], dtype, (d) => {
-      for (let b = 0; b < count; b++) d[b] = broadening(spec, res, b);
+      for (let b = 0; b < count; b++) d[b] = broadeningOf(spec, res, b);
     });
     return {
       Dm: div(dif, add(square(dif), eps)),
@@ -423,7 +396,7 @@ function requireValueCotangent(sbar: Tensor, spec: SingularSpectrum, res: Resolv
       let dev = 0;
       for (let i = c.start; i < c.end; i++) dev = Math.max(dev, Math.abs(d[b * p + i]! - mean));
       if (dev > res.negligible * scl) {
-        const vals = valuesOf(spec, b, c.start, c.end);
+        const vals = spectrumValues(spec, b, c.start, c.end);
         throw new DegenerateEigenvaluesError(
           `${fname}: ${describeRun(spec, b, c.start, c.end)} form a cluster (${tolText(res)}) and the singular value ` +
             `cotangent is not constant on it (it varies by ${(dev / scl).toExponential(1)} relative) under policy 'error'; ` +
@@ -439,7 +412,7 @@ function requireValueCotangent(sbar: Tensor, spec: SingularSpectrum, res: Resolv
     let worst = 0;
     for (let i = z; i < p; i++) worst = Math.max(worst, Math.abs(d[b * p + i]!));
     if (worst > res.negligible * scl) {
-      const vals = valuesOf(spec, b, z, p);
+      const vals = spectrumValues(spec, b, z, p);
       throw new DegenerateEigenvaluesError(
         `${fname}: ${describeRun(spec, b, z, p)} count as zero (${tolText(res)}, chained from 0) and the singular value ` +
           `cotangent is ${(worst / scl).toExponential(1)} (relative) there under policy 'error'; a singular value at 0 has ` +
@@ -530,14 +503,6 @@ function valueTangent(
   return reshape(stack(rows), [...batchShape, p]);
 }
 
-function asCotangent(t: unknown): Tensor | undefined {
-  if (t === undefined || isZeroTangent(t)) return undefined;
-  const u = unthunk(t as Tangent);
-  if (isZeroTangent(u)) return undefined;
-  if (!(u instanceof Tensor)) throw new TypeError(`expected a Tensor cotangent, got ${String(u)}`);
-  return u;
-}
-
 /** Frobenius norms of the columns [start, end) of matrix b of a row-major batch `[count, r, c]`. */
 function columnBlockNorm2(T: Float64Array | Float32Array, b: number, r: number, c: number, start: number, end: number): number {
   let s = 0;
@@ -597,7 +562,7 @@ function checkVectorCotangents(
     for (const c of spec.clusters[b]!) {
       const size = Math.sqrt(blockSum(b, c.start, c.end, true)) / scl;
       if (size <= res.negligible) continue;
-      const vals = valuesOf(spec, b, c.start, c.end);
+      const vals = spectrumValues(spec, b, c.start, c.end);
       if (err) {
         throw new DegenerateEigenvaluesError(
           `${fname}: ${describeRun(spec, b, c.start, c.end)} form a cluster (${tolText(res)}) and the singular vector ` +
@@ -627,7 +592,7 @@ function checkVectorCotangents(
     if (CV) s2 += columnBlockNorm2(CV.data, b, n, p, z, p);
     const size = Math.sqrt(s2) / scl;
     if (size <= res.negligible) continue;
-    const vals = valuesOf(spec, b, z, p);
+    const vals = spectrumValues(spec, b, z, p);
     const freedom =
       m > n ? 'U_Z may be any orthonormal basis of the left null space (which reaches outside the range of U), V_Z any basis of the right one' :
       m < n ? 'V_Z may be any orthonormal basis of the right null space (which reaches outside the range of V), U_Z any basis of the left one' :
@@ -695,7 +660,7 @@ function checkVectorTangent(
       if (isZero && CA) s += columnBlockNorm2(CA.data, b, m > n ? m : n, p, st, en);
       const size = Math.sqrt(s) / norms[b]!;
       if (size > res.negligible) {
-        const vals = valuesOf(spec, b, st, en);
+        const vals = spectrumValues(spec, b, st, en);
         throw new DegenerateEigenvaluesError(
           `${fname}: ${describeRun(spec, b, st, en)} ${isZero ? 'count as zero' : 'form a cluster'} (${tolText(res)}) and the ` +
             `tangent rotates their singular vectors (${size.toExponential(1)}·‖Ȧ‖) under policy 'error'; singular vectors there ` +
@@ -939,7 +904,7 @@ export const svd: DifferentiableFunction<[Tensor, SvdOptions?], SvdResult> = def
     return [
       y,
       (ybar) => {
-        const get = (k: 'U' | 'S' | 'Vt') => (isZeroTangent(ybar) ? undefined : asCotangent((ybar as Record<string, unknown>)[k]));
+        const get = (k: 'U' | 'S' | 'Vt') => cotangentField(ybar, k);
         return [pullbackA(A, y, get('S'), get('U'), get('Vt'), spec, shape, res, 'svd'), NoTangent];
       },
     ];
