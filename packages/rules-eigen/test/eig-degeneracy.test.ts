@@ -32,17 +32,8 @@ import {
 import { checkGrad, testFrule } from '@ad/testing';
 import { eig, eigvals } from '../src/index.js';
 import { solve } from '../src/eig.js';
-import { absSquared, gradT, randomMatrix, realWithSpectrum, rng } from './eig-helpers.js';
-
-/** Runs f and returns the error it throws (or undefined). */
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
+import { catchError, rng } from './helpers.js';
+import { absSquared, gradT, randomMatrix, realWithSpectrum } from './eig-helpers.js';
 
 const sumSquares = (X: Tensor) => sum(square(abs(eigvals(X))));
 const valueAt = (k: number) => (X: Tensor) => sum(real(slice(eigvals(X), [k], [k + 1])));
@@ -65,7 +56,7 @@ describe('eig / eigvals at a nearly defective eigenvalue', () => {
       ['|v|² of the cluster', (X) => sum(absSquared(slice(eig(X).vectors, [0, 0], [3, 2])))],
     ];
     for (const [what, f] of cases) {
-      const e = thrown(() => gradT(f)(A));
+      const e = catchError(() => gradT(f)(A));
       expect(e, what).toBeInstanceOf(DegenerateEigenvaluesError);
       const d = e as DegenerateEigenvaluesError;
       expect(d.cluster).toEqual([0, 2]);
@@ -80,12 +71,12 @@ describe('eig / eigvals at a nearly defective eigenvalue', () => {
   it('refuses tangents at a nearly defective cluster in forward mode (eig and eigvals)', () => {
     const A = jordan(1e-14);
     const dA = randomMatrix(3, 3);
-    expect(thrown(() => jvp((X: Tensor) => eigvals(X), [A], [dA]))).toBeInstanceOf(DegenerateEigenvaluesError);
-    expect(thrown(() => jvp((X: Tensor) => eig(X).vectors, [A], [dA]))).toBeInstanceOf(DegenerateEigenvaluesError);
+    expect(catchError(() => jvp((X: Tensor) => eigvals(X), [A], [dA]))).toBeInstanceOf(DegenerateEigenvaluesError);
+    expect(catchError(() => jvp((X: Tensor) => eig(X).vectors, [A], [dA]))).toBeInstanceOf(DegenerateEigenvaluesError);
   });
 
   it('reports an exactly defective eigenvalue (numerically parallel eigenvectors) with cond(V_C) = ∞', () => {
-    const e = thrown(() => gradT(sumSquares)(jordan(0))) as DegenerateEigenvaluesError;
+    const e = catchError(() => gradT(sumSquares)(jordan(0))) as DegenerateEigenvaluesError;
     expect(e).toBeInstanceOf(DegenerateEigenvaluesError);
     expect(e.gap).toBe(Infinity);
     expect(e.message).toMatch(/numerically parallel/);
@@ -120,7 +111,7 @@ describe('eig / eigvals at a nearly defective eigenvalue', () => {
     const g = gradT(valueAt(2))(A);
     const exact = exactGradient(1e-14, 'three');
     // Going through V (cond(V) ≈ 1e7) costs about cond(V)·ε ≈ 2e-9 relative: the error is inherent, not the formula's.
-    const condV = (thrown(() => gradT(sumSquares)(A)) as DegenerateEigenvaluesError).gap;
+    const condV = (catchError(() => gradT(sumSquares)(A)) as DegenerateEigenvaluesError).gap;
     for (let i = 0; i < 9; i++) expect(Math.abs(g.data[i]! - exact[i]!)).toBeLessThan(10 * condV * 2 ** -52);
   });
 
@@ -159,7 +150,7 @@ describe('eig / eigvals at a semisimple repeated eigenvalue (well-conditioned ei
   });
 
   it('refuses an individual eigenvalue of the cluster with DegenerateEigenvaluesError (small cond(V_C), semisimple)', () => {
-    const e = thrown(() => gradT(valueAt(1))(A)) as DegenerateEigenvaluesError;
+    const e = catchError(() => gradT(valueAt(1))(A)) as DegenerateEigenvaluesError;
     expect(e).toBeInstanceOf(DegenerateEigenvaluesError);
     expect(e.cluster).toEqual([1, 3]);
     expect(e.gap).toBeLessThan(10);
@@ -182,7 +173,7 @@ describe('eig / eigvals at a semisimple repeated eigenvalue (well-conditioned ei
   });
 
   it('refuses an eigenvector loss that depends on the basis the solver chose inside the eigenspace', () => {
-    const e = thrown(() => gradT((X: Tensor) => sum(absSquared(slice(eig(X).vectors, [0, 1], [1, 2]))))(A));
+    const e = catchError(() => gradT((X: Tensor) => sum(absSquared(slice(eig(X).vectors, [0, 1], [1, 2]))))(A));
     expect(e).toBeInstanceOf(DegenerateEigenvaluesError);
     expect((e as Error).message).toMatch(/basis of the eigenspace/);
   });
@@ -216,7 +207,7 @@ describe('eig / eigvals at a semisimple repeated eigenvalue (well-conditioned ei
   });
 
   it('refuses eigenvector tangents that turn the basis inside the cluster, and accepts ones that keep it (Ȧ = A)', () => {
-    expect(thrown(() => jvp((X: Tensor) => eig(X).vectors, [A], [randomMatrix(4, 19)]))).toBeInstanceOf(DegenerateEigenvaluesError);
+    expect(catchError(() => jvp((X: Tensor) => eig(X).vectors, [A], [randomMatrix(4, 19)]))).toBeInstanceOf(DegenerateEigenvaluesError);
     const [, dy] = jvp((X: Tensor) => eig(X), [A], [A]);
     const { values: dl, vectors: dV } = dy as { values: Tensor; vectors: Tensor };
     const lam = eigvals(A);
@@ -225,7 +216,7 @@ describe('eig / eigvals at a semisimple repeated eigenvalue (well-conditioned ei
   });
 
   it('refuses second derivatives at the cluster (the forward pass through the pullback turns the basis)', () => {
-    expect(thrown(() => hvp(sumSquares, A, randomMatrix(4, 23)))).toBeInstanceOf(DegenerateEigenvaluesError);
+    expect(catchError(() => hvp(sumSquares, A, randomMatrix(4, 23)))).toBeInstanceOf(DegenerateEigenvaluesError);
   });
 
   it('clusters by complex distance: a repeated complex eigenvalue of a complex matrix, Σ|λ|² exact and λₖ refused', () => {
@@ -243,7 +234,7 @@ describe('eig / eigvals at a semisimple repeated eigenvalue (well-conditioned ei
     expect(Math.hypot(lam.data[2]! - 1, lam.im![2]! - 1)).toBeLessThan(1e-13);
     const r = checkGrad(sumSquares, C);
     expect(r.ok, r.message).toBe(true);
-    expect(thrown(() => gradT(valueAt(1))(C))).toBeInstanceOf(DegenerateEigenvaluesError);
+    expect(catchError(() => gradT(valueAt(1))(C))).toBeInstanceOf(DegenerateEigenvaluesError);
   });
 
   it("applies the plain formulas under policy 'nan': an exact tie gives non-finite eigenvector derivatives", () => {

@@ -1,21 +1,11 @@
 /**
  * Test helpers for the eig tests: seeded random matrices, matrices with a prescribed spectrum built independently of
  * the code under test (S B S⁻¹ with B block diagonal — 1×1 real blocks and 2×2 [[a, b], [−b, a]] blocks for conjugate
- * pairs — and S⁻¹ by Gauss–Jordan here), dense residuals, and phase-invariant views of eigenvectors.
+ * pairs — and S⁻¹ by Gauss–Jordan here), dense residuals, and phase-invariant views of eigenvectors. The PRNG and the
+ * plain-number product are in helpers.ts.
  */
 import { Tensor, abs, conj, grad, mul, real, square, type DType } from '@ad/core';
-
-/** mulberry32: a small seeded PRNG, so failures are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mm, rng } from './helpers.js';
 
 /** Uniform entries in [−1, 1): a real (or complex) n×n matrix. */
 export function randomMatrix(n: number, seed: number, opts: { complex?: boolean; dtype?: DType } = {}): Tensor {
@@ -56,12 +46,6 @@ export function invert(n: number, M: Float64Array): Float64Array {
   return inv;
 }
 
-function matmulRaw(n: number, A: Float64Array, B: Float64Array): Float64Array {
-  const C = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) C[i * n + j] += A[i * n + k]! * B[k * n + j]!;
-  return C;
-}
-
 /**
  * A real matrix S B S⁻¹ with the given spectrum: each entry is a real eigenvalue or a pair `[a, b]` standing for
  * a ± bi (b > 0). S = I + `skew`·(uniform noise), so cond(V) grows with `skew` (non-normality).
@@ -86,7 +70,7 @@ export function realWithSpectrum(spectrum: readonly (number | readonly [number, 
   const r = rng(seed);
   const S = Float64Array.from({ length: n * n }, () => skew * (2 * r() - 1));
   for (let i = 0; i < n; i++) S[i * n + i] += 1;
-  return new Tensor([n, n], 'float64', matmulRaw(n, matmulRaw(n, S, B), invert(n, S)));
+  return new Tensor([n, n], 'float64', mm(mm(S, B, n), invert(n, S), n));
 }
 
 /** ‖A V − V diag(λ)‖_F / ‖A‖_F and max_j |‖v_j‖ − 1| of one complex (or real) matrix, computed directly. */

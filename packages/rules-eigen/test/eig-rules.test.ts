@@ -28,14 +28,13 @@ import {
   tensor,
   transpose,
   vjp,
-  zeros,
 } from '@ad/core';
 
-const zerosLike = (t: Tensor): Tensor => zeros(t.shape, t.dtype);
 import { checkGrad, generalMatrix, runConformance, testFrule, testRrule } from '@ad/testing';
 import { eig, eigh, eigvals, eigvalsh } from '../src/index.js';
 import { solve } from '../src/eig.js';
-import { absSquared, gradT, invariantView, leftView, randomMatrix, realWithSpectrum, rng } from './eig-helpers.js';
+import { rng, zerosLike } from './helpers.js';
+import { absSquared, gradT, invariantView, leftView, randomMatrix, realWithSpectrum } from './eig-helpers.js';
 
 const REAL_SPECTRUM = realWithSpectrum([-1.5, -0.2, 0.7, 2.1], 5);
 const REAL_PAIRS = realWithSpectrum([-1, [0.5, 1.2], [2, 0.6]], 6, 0.4); // cond(V) ≈ 7

@@ -25,27 +25,24 @@ import {
   vjp,
 } from '@ad/core';
 import { eigh, eigvalsh, type EighOptions } from '../src/index.js';
-import type { DegeneracyPolicy } from '../src/degeneracy.js';
 import {
   axpy,
+  catchError,
   centralFd,
-  clusterWeight,
-  diagonal,
-  exactProjector,
   flat,
   flatTree,
   forwardFd,
+  GAPS,
   inner,
   innerWith,
+  isCluster,
+  maxAbs,
+  POLICIES,
+  policyOptions,
   projector,
-  randomHermitian,
   relErr,
-  withSpectrum,
-} from './eigh-helpers.js';
-
-const GAPS = [0, 1e-12, 1e-8, 1e-4] as const;
-const POLICIES: DegeneracyPolicy[] = ['gauge', 'error', 'broaden', 'nan'];
-const isCluster = (gap: number) => gap < 1e-6;
+} from './helpers.js';
+import { clusterWeight, diagonal, exactProjector, randomHermitian, withSpectrum } from './eigh-helpers.js';
 
 /** A 5×5 matrix with the pair (0.5, 0.5 + gap) at indices [1, 3). */
 function middlePair(gap: number, seed = 7, isComplex = false) {
@@ -57,10 +54,6 @@ function topPair(gap: number, seed = 8) {
   return withSpectrum([-1, 0.5, 2, 3, 3 + gap], seed);
 }
 
-function opts(policy: DegeneracyPolicy): EighOptions {
-  return { degeneracy: { policy } };
-}
-
 /** Directional derivative ⟨G, E⟩ of the gradient against central FD of the loss along E. */
 function expectGradMatchesFd(loss: (X: Tensor) => Tensor, A: Tensor, G: Tensor, seeds: number[], h: number, tol: number) {
   for (const seed of seeds) {
@@ -68,21 +61,6 @@ function expectGradMatchesFd(loss: (X: Tensor) => Tensor, A: Tensor, G: Tensor, 
     const fd = centralFd((t) => flat(loss(axpy(A, E, t))), h)[0]!;
     expect(Math.abs(inner(G, E) - fd)).toBeLessThan(tol * (Math.abs(fd) + 1));
   }
-}
-
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-function maxAbs(t: Tensor): number {
-  let m = 0;
-  for (const v of flat(t)) m = Math.max(m, Math.abs(v));
-  return m;
 }
 
 describe('gauge-invariant eigenvector losses at (nearly) repeated eigenvalues', () => {
@@ -93,7 +71,7 @@ describe('gauge-invariant eigenvector losses at (nearly) repeated eigenvalues', 
         const { A } = middlePair(gap, 7, isComplex);
         const W = randomHermitian(5, 11, isComplex);
         for (const policy of ['gauge', 'broaden'] as const) {
-          const loss = (X: Tensor) => innerWith(W, projector(eigh(X, opts(policy)).vectors, 1, 3));
+          const loss = (X: Tensor) => innerWith(W, projector(eigh(X, policyOptions(policy)).vectors, 1, 3));
           const G = grad(loss)(A) as Tensor;
           // 'gauge' drops the in-cluster terms, which cancel exactly for an invariant loss. 'broaden' keeps them:
           // F_ij·(X_ij − X̄_ji) with X_CC symmetric only up to rounding (≈ 4ε‖X‖), amplified by up to 1/(2√ε_b) ≈ 1.7e7
@@ -112,7 +90,7 @@ describe('gauge-invariant eigenvector losses at (nearly) repeated eigenvalues', 
 
     it(`under 'error' ${isCluster(gap) ? 'refuses' : 'differentiates'} an eigenspace loss at gap ${gap}`, () => {
       const { A } = middlePair(gap);
-      const loss = (X: Tensor) => clusterWeight(eigh(X, opts('error')).vectors, 0, 1, 3);
+      const loss = (X: Tensor) => clusterWeight(eigh(X, policyOptions('error')).vectors, 0, 1, 3);
       if (isCluster(gap)) {
         const e = catchError(() => grad(loss)(A));
         expect(e).toBeInstanceOf(DegenerateEigenvaluesError);
@@ -130,7 +108,7 @@ describe('gauge-invariant eigenvector losses at (nearly) repeated eigenvalues', 
     if (gap > 0) it(`under 'nan' ${isCluster(gap) ? 'relies on in-cluster terms cancelling in floating point' : 'is exact'} for an eigenspace loss at gap ${gap}`, () => {
       const { A } = middlePair(gap);
       const W = randomHermitian(5, 11);
-      const loss = (X: Tensor) => innerWith(W, projector(eigh(X, opts('nan')).vectors, 1, 3));
+      const loss = (X: Tensor) => innerWith(W, projector(eigh(X, policyOptions('nan')).vectors, 1, 3));
       const G = grad(loss)(A) as Tensor;
       const Gref = grad((X: Tensor) => innerWith(W, projector(eigh(X).vectors, 1, 3)))(A) as Tensor;
       // the plain formula keeps F_ij (X_ij − X_ji)/2 in the cluster: the rounding of X (≈ ε‖X‖) times 1/gap (at
@@ -142,7 +120,7 @@ describe('gauge-invariant eigenvector losses at (nearly) repeated eigenvalues', 
   it("'nan' gives non-finite gradients at an exact tie (as PyTorch and JAX do)", () => {
     const A = diagonal([-1, 0.5, 0.5, 2, 3]);
     const W = randomHermitian(5, 11);
-    const G = grad((X: Tensor) => innerWith(W, projector(eigh(X, opts('nan')).vectors, 1, 3)))(A) as Tensor;
+    const G = grad((X: Tensor) => innerWith(W, projector(eigh(X, policyOptions('nan')).vectors, 1, 3)))(A) as Tensor;
     expect(flat(G).some((v) => !Number.isFinite(v))).toBe(true);
     const Gg = grad((X: Tensor) => innerWith(W, projector(eigh(X).vectors, 1, 3)))(A) as Tensor;
     expect(flat(Gg).every(Number.isFinite)).toBe(true);
@@ -181,20 +159,20 @@ describe('basis-dependent eigenvector losses inside a cluster', () => {
 
     it(`${isCluster(gap) ? 'raises DegenerateEigenvaluesError' : 'is exact'} under 'error' for |v₁[0]|² at gap ${gap}`, () => {
       const { A } = middlePair(gap, 27);
-      const loss = (X: Tensor) => clusterWeight(eigh(X, opts('error')).vectors, 0, 1, 2);
+      const loss = (X: Tensor) => clusterWeight(eigh(X, policyOptions('error')).vectors, 0, 1, 2);
       if (isCluster(gap)) expect(() => grad(loss)(A)).toThrow(DegenerateEigenvaluesError);
       else expectGradMatchesFd(loss, A, grad(loss)(A) as Tensor, [28], 3e-7, 1e-6);
     });
 
     it(`stays finite under 'broaden' for |v₁[0]|² at gap ${gap}, and is unbiased to ε/gap² at a resolved gap`, () => {
       const { A } = middlePair(gap, 27);
-      const loss = (X: Tensor) => clusterWeight(eigh(X, opts('broaden')).vectors, 0, 1, 2);
+      const loss = (X: Tensor) => clusterWeight(eigh(X, policyOptions('broaden')).vectors, 0, 1, 2);
       const G = grad(loss)(A) as Tensor;
       expect(flat(G).every(Number.isFinite)).toBe(true);
       // ε = (1e-8·max|λ|)² = 9e-16: in-cluster factors are at most 1/(2√ε) ≈ 1.7e7
       expect(maxAbs(G)).toBeLessThan(1e8);
       if (!isCluster(gap)) {
-        const Gnan = grad((X: Tensor) => clusterWeight(eigh(X, opts('nan')).vectors, 0, 1, 2))(A) as Tensor;
+        const Gnan = grad((X: Tensor) => clusterWeight(eigh(X, policyOptions('nan')).vectors, 0, 1, 2))(A) as Tensor;
         expect(relErr(flat(G), flat(Gnan))).toBeLessThan(1e-6); // bias ε/gap² = 9e-8
       }
     });
@@ -224,7 +202,7 @@ describe('eigenvalue cotangents at clusters', () => {
       const P = exactProjector(Q, 5, 3, 5, false);
       const top = (o?: EighOptions) => (X: Tensor) => sum(slice(eigvalsh(X, o), [4], [5]));
       for (const policy of ['gauge', 'broaden'] as const) {
-        const G = grad(top(opts(policy)))(A) as Tensor;
+        const G = grad(top(policyOptions(policy)))(A) as Tensor;
         if (isCluster(gap)) expect(relErr(flat(G), flat(mul(P, 0.5)))).toBeLessThan(1e-12);
         // the top eigenvalue's curvature is O(‖E‖²/gap): (h‖E‖/gap)⁴ ≈ 1e-10 needs h = 1e-7; round-off ε‖A‖/h ≈ 1e-8
         else expectGradMatchesFd(top(), A, G, [31, 32], 1e-7, 1e-7);
@@ -238,14 +216,14 @@ describe('eigenvalue cotangents at clusters', () => {
       const { A, Q } = topPair(gap);
       const P = exactProjector(Q, 5, 3, 5, false);
       for (const policy of POLICIES) {
-        const G = grad((X: Tensor) => sum(slice(eigvalsh(X, opts(policy)), [3], [5])))(A) as Tensor;
+        const G = grad((X: Tensor) => sum(slice(eigvalsh(X, policyOptions(policy)), [3], [5])))(A) as Tensor;
         expect(relErr(flat(G), flat(P))).toBeLessThan(1e-12);
       }
     });
 
     it(`under 'error' ${isCluster(gap) ? 'refuses' : 'accepts'} an eigenvalue cotangent not constant on the pair at gap ${gap}`, () => {
       const { A } = topPair(gap);
-      const f = (X: Tensor) => sum(slice(eigvalsh(X, opts('error')), [4], [5]));
+      const f = (X: Tensor) => sum(slice(eigvalsh(X, policyOptions('error')), [4], [5]));
       if (!isCluster(gap)) {
         expectGradMatchesFd(f, A, grad(f)(A) as Tensor, [33], 1e-7, 1e-7);
         return;
@@ -254,13 +232,13 @@ describe('eigenvalue cotangents at clusters', () => {
       expect(e).toBeInstanceOf(DegenerateEigenvaluesError);
       expect((e as DegenerateEigenvaluesError).cluster).toEqual([3, 5]);
       expect((e as DegenerateEigenvaluesError).message).toContain('eigenvalue cotangent is not constant');
-      expect(() => grad((X: Tensor) => sum(slice(eigh(X, opts('error')).values, [4], [5])))(A)).toThrow(DegenerateEigenvaluesError);
+      expect(() => grad((X: Tensor) => sum(slice(eigh(X, policyOptions('error')).values, [4], [5])))(A)).toThrow(DegenerateEigenvaluesError);
     });
   }
 
   it("under 'nan' does not average: the top eigenvalue's gradient is the returned v vᵀ", () => {
     const { A, Q } = topPair(0);
-    const G = grad((X: Tensor) => sum(slice(eigvalsh(X, opts('nan')), [4], [5])))(A) as Tensor;
+    const G = grad((X: Tensor) => sum(slice(eigvalsh(X, policyOptions('nan')), [4], [5])))(A) as Tensor;
     const v = projector(eigh(A).vectors, 4, 5);
     expect(relErr(flat(G), flat(v))).toBeLessThan(1e-14);
     expect(relErr(flat(G), flat(mul(exactProjector(Q, 5, 3, 5, false), 0.5)))).toBeGreaterThan(0.1);
@@ -337,7 +315,7 @@ describe('forward mode at clusters', () => {
   it("under 'nan' returns the plain diagonal Re diag(VᴴȦV), which is not the one-sided derivative", () => {
     const { A } = middlePair(0, 41);
     const E = randomHermitian(5, 42);
-    const [, dl] = jvp((X: Tensor) => eigvalsh(X, opts('nan')), [A], [E]);
+    const [, dl] = jvp((X: Tensor) => eigvalsh(X, policyOptions('nan')), [A], [E]);
     const V = eigh(A).vectors;
     const expected = [0, 1, 2, 3, 4].map((j) => inner(projector(V, j, j + 1), E));
     expect(relErr(flat(dl as Tensor), expected)).toBeLessThan(1e-12);
@@ -347,12 +325,12 @@ describe('forward mode at clusters', () => {
   it("under 'error' raises when the tangent rotates a cluster's eigenvectors, and not for Ȧ = I", () => {
     const { A } = middlePair(0, 47);
     const E = randomHermitian(5, 48);
-    expect(() => jvp((X: Tensor) => eigh(X, opts('error')), [A], [E])).toThrow(DegenerateEigenvaluesError);
-    const [, d] = jvp((X: Tensor) => eigh(X, opts('error')), [A], [eye(5)]);
+    expect(() => jvp((X: Tensor) => eigh(X, policyOptions('error')), [A], [E])).toThrow(DegenerateEigenvaluesError);
+    const [, d] = jvp((X: Tensor) => eigh(X, policyOptions('error')), [A], [eye(5)]);
     expect(flat((d as { values: Tensor }).values).map((v) => Math.round(v * 1e12) / 1e12)).toEqual([1, 1, 1, 1, 1]);
     expect(maxAbs((d as { vectors: Tensor }).vectors)).toBeLessThan(1e-12);
     // eigenvalues alone are fine in forward mode under 'error' (the one-sided derivative exists)
-    expect(() => jvp((X: Tensor) => eigvalsh(X, opts('error')), [A], [E])).not.toThrow();
+    expect(() => jvp((X: Tensor) => eigvalsh(X, policyOptions('error')), [A], [E])).not.toThrow();
   });
 });
 
@@ -374,7 +352,7 @@ describe('complex phase', () => {
   for (const policy of POLICIES) {
     it(`raises GaugeDependenceError for a loss that depends on an eigenvector's phase (policy '${policy}')`, () => {
       const { A } = withSpectrum([-1, 0.5, 2, 3], 61, { complex: true });
-      const loss = (X: Tensor) => sum(real(slice(eigh(X, opts(policy)).vectors, [0, 2], [1, 3])));
+      const loss = (X: Tensor) => sum(real(slice(eigh(X, policyOptions(policy)).vectors, [0, 2], [1, 3])));
       const e = catchError(() => grad(loss)(A));
       expect(e).toBeInstanceOf(GaugeDependenceError);
       const g = e as GaugeDependenceError;

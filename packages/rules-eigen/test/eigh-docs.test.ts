@@ -20,7 +20,8 @@ import {
   transpose,
 } from '@ad/core';
 import { eigh, eigvalsh, type EighOptions } from '../src/index.js';
-import { axpy, centralFd, flat, inner, randomHermitian } from './eigh-helpers.js';
+import { axpy, centralFd, flat, inner } from './helpers.js';
+import { randomHermitian } from './eigh-helpers.js';
 
 const close = (a: unknown, b: unknown, tol = 1e-12) => {
   const x = (a as number[][]).flat(3) as number[];

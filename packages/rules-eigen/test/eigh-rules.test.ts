@@ -28,20 +28,18 @@ import {
 } from '@ad/core';
 import { eigh, eigvalsh, type EighResult } from '../src/index.js';
 import {
-  asymmetry,
   axpy,
   centralFd,
-  clusterWeight,
   flat,
   flatTree,
   inner,
   innerWith,
   projector,
-  randomHermitian,
   randomTensor,
   relErr,
-  withSpectrum,
-} from './eigh-helpers.js';
+  zerosLike,
+} from './helpers.js';
+import { asymmetry, clusterWeight, randomHermitian, withSpectrum } from './eigh-helpers.js';
 
 const SPECTRUM = [-2, -0.7, 0.4, 1.3, 3];
 
@@ -102,7 +100,7 @@ describe('eigh / eigvalsh rrule at simple eigenvalues', () => {
       const E = randomHermitian(5, 42, isComplex);
       const [y, pb] = eigh.rule.rrule(A, undefined);
       const lbar = randomTensor([5], 43);
-      let vbar = randomTensor([5, 5], 44, isComplex);
+      let vbar = randomTensor([5, 5], 44, { complex: isComplex });
       if (isComplex) {
         // remove the phase-dependent part: V̄ ← V̄ − V·diag(i·Im(vᵢᴴ v̄ᵢ)), so that Im(vᵢᴴ v̄ᵢ) = 0
         const X = matmul(adjoint(y.vectors), vbar);
@@ -270,9 +268,6 @@ describe('the two routes of the pullback', () => {
   // transformation it runs through core ops so that it can be differentiated. Both must give the same Ā.
   const throughCoreOps = (f: (X: Tensor) => Tensor, A: Tensor): Tensor =>
     jvp((X: Tensor) => grad(f)(X) as Tensor, [A], [zerosLike(A)])[0] as Tensor;
-  function zerosLike(A: Tensor): Tensor {
-    return A.isComplex ? complex(tensor(new Float64Array(A.size), [...A.shape]), tensor(new Float64Array(A.size), [...A.shape])) : new Tensor(A.shape, A.dtype, A.dtype === 'float32' ? new Float32Array(A.size) : new Float64Array(A.size));
-  }
   const cases: [string, Tensor][] = [
     ['real', withSpectrum(SPECTRUM, 151).A],
     ['Hermitian', withSpectrum(SPECTRUM, 152, { complex: true }).A],

@@ -12,7 +12,8 @@ import {
 } from '@ad/core';
 import { EigenvalueDecomposition } from 'ml-matrix';
 import { eigh, eigvalsh, rules } from '../src/index.js';
-import { flat, randomHermitian, relErr, withSpectrum } from './eigh-helpers.js';
+import { flat, relErr } from './helpers.js';
+import { randomHermitian, withSpectrum } from './eigh-helpers.js';
 
 /** ‖AV − VΛ‖_F and ‖VᴴV − I‖_F of one matrix, computed directly (complex-aware). */
 function residuals(A: Tensor, values: Tensor, V: Tensor): { eq: number; orth: number; normA: number } {

@@ -25,25 +25,22 @@ import {
 import { centralFdm, checkGrad, spd, symmetric, testFrule, testRrule } from '@ad/testing';
 import { geigh, geigvalsh, type GeighOptions, type GeighResult } from '../src/index.js';
 import type { DegeneracyPolicy } from '../src/degeneracy.js';
-import { bProjector, columns, exactBProjector, maxAbs, outer, pencil, type Pencil } from './geigh-helpers.js';
-import { flat, flatTree, innerWith, randomHermitian, relErr } from './eigh-helpers.js';
-
-const GAPS = [0, 1e-12, 1e-8, 1e-4] as const;
-const POLICIES: DegeneracyPolicy[] = ['gauge', 'error', 'broaden', 'nan'];
-const isCluster = (gap: number) => gap < 1e-6;
-
-function expectOk(report: { ok: boolean; message?: string }): void {
-  expect(report.ok, report.message).toBe(true);
-}
-
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
+import {
+  catchError,
+  columns,
+  expectOk,
+  flat,
+  flatTree,
+  GAPS,
+  innerWith,
+  isCluster,
+  maxAbs,
+  POLICIES,
+  policyOptions,
+  relErr,
+} from './helpers.js';
+import { bProjector, exactBProjector, exactZZ, outer, pencil, type Pencil } from './geigh-helpers.js';
+import { randomHermitian } from './eigh-helpers.js';
 
 /** A 5×5 pencil with the pair (0.5, 0.5 + gap) at indices [1, 3), κ(B) = 20. */
 function middlePair(gap: number, seed = 7): Pencil {
@@ -65,22 +62,10 @@ function withinGap(gap: number) {
   return centralFdm(5, 1, { maxRange: gap / 30 });
 }
 
-function opts(policy: DegeneracyPolicy): GeighOptions {
-  return { degeneracy: { policy } };
-}
-
 /** Σ_{i∈[start,end)} vᵢᵀ W vᵢ. */
 function clusterQuad(V: Tensor, W: Tensor, start: number, end: number): Tensor {
   const VC = columns(V, start, end);
   return sum(mul(VC, matmul(W, VC)));
-}
-
-/** Z_C Z_Cᵀ from the exact eigenvectors. */
-function exactOuter(p: Pencil, start: number, end: number): Tensor {
-  const { n, Z } = p;
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = start; k < end; k++) out[i * n + j] += Z[i * n + k]! * Z[j * n + k]!;
-  return new Tensor([n, n], 'float64', out);
 }
 
 describe('gauge-invariant eigenvector losses at (nearly) repeated generalized eigenvalues', () => {
@@ -119,7 +104,7 @@ describe('gauge-invariant eigenvector losses at (nearly) repeated generalized ei
     for (const gap of [0, 1e-8]) {
       const p = middlePair(gap, 14);
       const W = randomHermitian(5, 15);
-      const loss = (A: Tensor, B: Tensor) => innerWith(W, bProjector(geigh(A, B, opts('broaden')).vectors, B, 1, 3));
+      const loss = (A: Tensor, B: Tensor) => innerWith(W, bProjector(geigh(A, B, policyOptions('broaden')).vectors, B, 1, 3));
       const ref = (A: Tensor, B: Tensor) => innerWith(W, bProjector(geigh(A, B).vectors, B, 1, 3));
       const [gA, gB] = grad(loss, [0, 1])(p.A, p.B) as Tensor[];
       const [hA, hB] = grad(ref, [0, 1])(p.A, p.B) as Tensor[];
@@ -136,7 +121,7 @@ describe('gauge-invariant eigenvector losses at (nearly) repeated generalized ei
     const B = tensor([[1, 0, 0, 0], [0, 4, 0, 0], [0, 0, 4, 0], [0, 0, 0, 1]]);
     expect(flat(geigvalsh(A, B))).toEqual([-1, 0.5, 0.5, 3]);
     const W = randomHermitian(4, 16);
-    const loss = (policy: DegeneracyPolicy) => (X: Tensor) => innerWith(W, bProjector(geigh(X, B, opts(policy)).vectors, B, 1, 3));
+    const loss = (policy: DegeneracyPolicy) => (X: Tensor) => innerWith(W, bProjector(geigh(X, B, policyOptions(policy)).vectors, B, 1, 3));
     const Gn = grad(loss('nan'))(A) as Tensor;
     expect(flat(Gn).some((v) => !Number.isFinite(v))).toBe(true);
     expectOk(checkGrad(loss('gauge'), symmetric(A)));
@@ -201,14 +186,14 @@ describe('forward mode at clusters', () => {
 
   it("under 'error' raises when the tangent rotates a cluster's eigenvectors, and not for Ȧ = B or Ḃ = B", () => {
     const p = middlePair(0, 30);
-    const f = (A: Tensor, B: Tensor) => geigh(A, B, opts('error'));
+    const f = (A: Tensor, B: Tensor) => geigh(A, B, policyOptions('error'));
     expect(() => jvp(f, [p.A, p.B], [randomHermitian(5, 31), randomHermitian(5, 32)])).toThrow(DegenerateEigenvaluesError);
     // (A + tB, B) has eigenvalues λ + t and the same eigenvectors
     const [, d] = jvp((A: Tensor) => f(A, p.B), [p.A], [p.B]);
     expect(relErr(flat((d as GeighResult).values), [1, 1, 1, 1, 1])).toBeLessThan(1e-13);
     expect(maxAbs((d as GeighResult).vectors)).toBeLessThan(1e-12);
     // eigenvalues alone are fine in forward mode under 'error' (the one-sided derivative exists)
-    expect(() => jvp((A: Tensor, B: Tensor) => geigvalsh(A, B, opts('error')), [p.A, p.B], [randomHermitian(5, 31), randomHermitian(5, 32)])).not.toThrow();
+    expect(() => jvp((A: Tensor, B: Tensor) => geigvalsh(A, B, policyOptions('error')), [p.A, p.B], [randomHermitian(5, 31), randomHermitian(5, 32)])).not.toThrow();
   });
 });
 
@@ -240,7 +225,7 @@ describe('basis-dependent eigenvector losses inside a cluster', () => {
     it(`${isCluster(gap) ? 'raises DegenerateEigenvaluesError' : 'is exact'} under 'error' for an eigenspace loss at gap ${gap}`, () => {
       const p = middlePair(gap, 43);
       const W = randomHermitian(5, 44);
-      const loss = (A: Tensor) => clusterQuad(geigh(A, p.B, opts('error')).vectors, W, 1, 3);
+      const loss = (A: Tensor) => clusterQuad(geigh(A, p.B, policyOptions('error')).vectors, W, 1, 3);
       if (isCluster(gap)) {
         const e = catchError(() => grad(loss)(p.A)) as DegenerateEigenvaluesError;
         expect(e).toBeInstanceOf(DegenerateEigenvaluesError);
@@ -255,7 +240,7 @@ describe('basis-dependent eigenvector losses inside a cluster', () => {
     it(`stays finite under 'broaden' for v₁ᵀ W v₁ at gap ${gap}, and is unbiased to ε/gap² at a resolved gap`, () => {
       const p = middlePair(gap, 45);
       const W = randomHermitian(5, 46);
-      const loss = (policy: DegeneracyPolicy) => (A: Tensor, B: Tensor) => clusterQuad(geigh(A, B, opts(policy)).vectors, W, 1, 2);
+      const loss = (policy: DegeneracyPolicy) => (A: Tensor, B: Tensor) => clusterQuad(geigh(A, B, policyOptions(policy)).vectors, W, 1, 2);
       const [gA, gB] = grad(loss('broaden'), [0, 1])(p.A, p.B) as Tensor[];
       expect([...flat(gA!), ...flat(gB!)].every(Number.isFinite)).toBe(true);
       // in-cluster factors are at most 1/(2√ε) with ε = (1e-8·3)²: ≈ 1.7e7, times O(‖V‖²‖W‖)
@@ -275,11 +260,11 @@ describe('eigenvalue cotangents at clusters', () => {
       const p = topPair(gap);
       const top = (o?: GeighOptions) => (A: Tensor, B: Tensor) => sum(slice(geigvalsh(A, B, o), [4], [5]));
       for (const policy of ['gauge', 'broaden'] as const) {
-        const [gA, gB] = grad(top(opts(policy)), [0, 1])(p.A, p.B) as Tensor[];
+        const [gA, gB] = grad(top(policyOptions(policy)), [0, 1])(p.A, p.B) as Tensor[];
         if (isCluster(gap)) {
           // Ā = ½ Z_C Z_Cᵀ; B̄ = −½ Σ_{k∈C} λ_k z_k z_kᵀ (the pair's λ_k differ by the gap, so B̄ is not quite −½λ̄ Z_C Z_Cᵀ)
-          const P = exactOuter(p, 3, 5);
-          const PB = add(mul(exactOuter(p, 3, 4), -0.5 * 3), mul(exactOuter(p, 4, 5), -0.5 * (3 + gap)));
+          const P = exactZZ(p, 3, 5);
+          const PB = add(mul(exactZZ(p, 3, 4), -0.5 * 3), mul(exactZZ(p, 4, 5), -0.5 * (3 + gap)));
           expect(relErr(flat(gA!), flat(mul(P, 0.5)))).toBeLessThan(1e-12);
           expect(relErr(flat(gB!), flat(PB))).toBeLessThan(1e-12);
         } else {
@@ -296,19 +281,19 @@ describe('eigenvalue cotangents at clusters', () => {
     it(`gives the exact gradient of the sum of the pair under every policy at gap ${gap}`, () => {
       const p = topPair(gap, 51);
       for (const policy of POLICIES) {
-        const f = (A: Tensor, B: Tensor) => sum(slice(geigvalsh(A, B, opts(policy)), [3], [5]));
+        const f = (A: Tensor, B: Tensor) => sum(slice(geigvalsh(A, B, policyOptions(policy)), [3], [5]));
         expectOk(checkGrad((A: Tensor) => f(A, p.B), symmetric(p.A)));
         expectOk(checkGrad((B: Tensor) => f(p.A, B), spd(p.B)));
         if (gap === 0) {
           const [gA] = grad(f, [0, 1])(p.A, p.B) as Tensor[];
-          expect(relErr(flat(gA!), flat(exactOuter(p, 3, 5)))).toBeLessThan(1e-12);
+          expect(relErr(flat(gA!), flat(exactZZ(p, 3, 5)))).toBeLessThan(1e-12);
         }
       }
     });
 
     it(`under 'error' ${isCluster(gap) ? 'refuses' : 'accepts'} an eigenvalue cotangent not constant on the pair at gap ${gap}`, () => {
       const p = topPair(gap, 52);
-      const f = (A: Tensor) => sum(slice(geigvalsh(A, p.B, opts('error')), [4], [5]));
+      const f = (A: Tensor) => sum(slice(geigvalsh(A, p.B, policyOptions('error')), [4], [5]));
       if (!isCluster(gap)) {
         expectOk(checkGrad(f, symmetric(p.A), { fdm: withinGap(gap) }));
         return;
@@ -323,10 +308,10 @@ describe('eigenvalue cotangents at clusters', () => {
 
   it("under 'nan' does not average: the top eigenvalue's A-gradient is the returned v vᵀ", () => {
     const p = topPair(0, 53);
-    const G = grad((A: Tensor) => sum(slice(geigvalsh(A, p.B, opts('nan')), [4], [5])))(p.A) as Tensor;
+    const G = grad((A: Tensor) => sum(slice(geigvalsh(A, p.B, policyOptions('nan')), [4], [5])))(p.A) as Tensor;
     const v = outer(geigh(p.A, p.B).vectors, 4, 5);
     expect(relErr(flat(G), flat(v))).toBeLessThan(1e-14);
-    expect(relErr(flat(G), flat(mul(exactOuter(p, 3, 5), 0.5)))).toBeGreaterThan(0.1);
+    expect(relErr(flat(G), flat(mul(exactZZ(p, 3, 5), 0.5)))).toBeGreaterThan(0.1);
   });
 });
 

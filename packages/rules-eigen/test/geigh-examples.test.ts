@@ -9,7 +9,7 @@ import ts from 'typescript';
 import * as core from '@ad/core';
 import { Tensor, grad, matmul, slice, sum, tensor, transpose } from '@ad/core';
 import { geigh, geigvalsh } from '../src/index.js';
-import { flat, relErr } from './eigh-helpers.js';
+import { flat, relErr } from './helpers.js';
 
 function examples(file: string): string[] {
   const text = readFileSync(fileURLToPath(new URL(`../src/${file}`, import.meta.url)), 'utf8');

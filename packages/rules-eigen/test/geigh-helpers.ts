@@ -8,8 +8,8 @@
  * Z = M⁻¹ = W diag(1/s) Uᵀ, so the exact eigenvectors (and B-orthogonal projectors onto any cluster) are known
  * without calling an eigensolver.
  */
-import { Tensor, add, matmul, scale, slice, transpose } from '@ad/core';
-import { randomUnitary, rng } from './eigh-helpers.js';
+import { Tensor, add, matmul, scale, transpose } from '@ad/core';
+import { exactOuter, mm, projector, randomUnitary, rng } from './helpers.js';
 
 /** A symmetric-definite pencil with its exact eigenvector matrix Z (Zᵀ B Z = I, A Z = B Z diag(λ)). */
 export interface Pencil {
@@ -18,17 +18,6 @@ export interface Pencil {
   /** Exact eigenvectors as columns, row-major n×n (float64 numbers). */
   Z: Float64Array;
   n: number;
-}
-
-/** Row-major product of n×n matrices. */
-function mm(X: Float64Array, Y: Float64Array, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) {
-    const x = X[i * n + k]!;
-    if (x === 0) continue;
-    for (let j = 0; j < n; j++) out[i * n + j] += x * Y[k * n + j]!;
-  }
-  return out;
 }
 
 function tr(X: Float64Array, n: number): Float64Array {
@@ -69,26 +58,21 @@ export function pencil(values: readonly number[], seed: number, opts: { cond?: n
   return { A: t(A), B: t(B), Z, n };
 }
 
+/** Z_C Z_Cᵀ for columns [start, end) of the pencil's exact eigenvectors. */
+export function exactZZ(p: Pencil, start: number, end: number): Tensor {
+  return exactOuter(p.Z, p.n, p.Z, p.n, start, end);
+}
+
 /** The exact B-orthogonal projector Z_C Z_Cᵀ B onto columns [start, end) of the pencil's eigenvectors. */
 export function exactBProjector(p: Pencil, start: number, end: number): Tensor {
-  const { n, Z } = p;
-  const ZZ = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = start; k < end; k++) ZZ[i * n + j] += Z[i * n + k]! * Z[j * n + k]!;
-  return new Tensor([n, n], 'float64', mm(ZZ, Float64Array.from(p.B.data), n));
+  return new Tensor([p.n, p.n], 'float64', mm(exactZZ(p, start, end).data as Float64Array, Float64Array.from(p.B.data), p.n));
 }
 
-/** Columns [start, end) of V (batched), with core ops. */
-export function columns(V: Tensor, start: number, end: number): Tensor {
-  const n = V.shape[V.shape.length - 2]!;
-  const batch = V.shape.slice(0, -2);
-  return slice(V, [...batch.map(() => 0), 0, start], [...batch, n, end]);
-}
-
-/** V_C V_Cᵀ for columns [start, end): invariant under rotations of the (B-orthonormal) basis of the columns. */
-export function outer(V: Tensor, start: number, end: number): Tensor {
-  const VC = columns(V, start, end);
-  return matmul(VC, transpose(VC));
-}
+/**
+ * V_C V_Cᵀ for columns [start, end): invariant under rotations of the (B-orthonormal) basis of the columns — not a
+ * projector for B-orthonormal V, but the same computation as the column projector of helpers.ts.
+ */
+export const outer = projector;
 
 /**
  * The B-orthogonal projector V_C V_Cᵀ B onto the span of columns [start, end), with core ops (differentiable in B
@@ -102,13 +86,6 @@ export function bProjector(V: Tensor, B: Tensor, start: number, end: number): Te
 /** A random SPD matrix with eigenvalues in [1, cond] as a plain pencil-free helper (for B alone). */
 export function randomSpd(n: number, seed: number, cond = 10): Tensor {
   return pencil(Array.from({ length: n }, () => 1), seed, { cond }).B;
-}
-
-/** max |x| over a tensor's entries. */
-export function maxAbs(t: Tensor): number {
-  let m = 0;
-  for (const v of t.data) m = Math.max(m, Math.abs(v));
-  return m;
 }
 
 /** max |Vᵀ B V − I| for one n×n matrix, in float64 on plain numbers. */

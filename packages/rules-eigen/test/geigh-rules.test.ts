@@ -26,15 +26,11 @@ import {
 } from '@ad/core';
 import { checkGrad, spd, spdMatrix, symmetric, symmetricMatrix, testFrule, testRrule } from '@ad/testing';
 import { eigh, eigvalsh, geigh, geigvalsh, type GeighResult } from '../src/index.js';
+import { expectOk, flat, flatTree, innerWith, projector, randomTensor, relErr } from './helpers.js';
 import { bProjector, outer, pencil } from './geigh-helpers.js';
-import { flat, flatTree, innerWith, projector, randomHermitian, randomTensor, relErr } from './eigh-helpers.js';
+import { randomHermitian } from './eigh-helpers.js';
 
 const SPECTRUM = [-2, -0.7, 0.4, 1.3, 3];
-
-/** Report text on failure, so a failing run says which check and entry. */
-function expectOk(report: { ok: boolean; message?: string }): void {
-  expect(report.ok, report.message).toBe(true);
-}
 
 /** A gauge-invariant scalar loss of (A, B) mixing eigenvalues and eigenspaces with fixed random weights. */
 function makeLoss(n: number, seed: number, opts?: Parameters<typeof geigh>[2]) {

@@ -20,19 +20,10 @@ import {
   toArray,
 } from '@ad/core';
 import { eigh, geigh, geigvalsh } from '../src/index.js';
-import { bOrthonormality, maxAbs, pencil, residual } from './geigh-helpers.js';
-import { flat, relErr } from './eigh-helpers.js';
+import { catchError, flat, maxAbs, relErr } from './helpers.js';
+import { bOrthonormality, pencil, residual } from './geigh-helpers.js';
 
 const EPS = 2 ** -52;
-
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 /** Generalized eigenvalues by ml-matrix: Cholesky of B, C = L⁻¹ A L⁻ᵀ, symmetric eigenvalues of C (sorted). */
 function mlMatrixValues(A: Tensor, B: Tensor): number[] {

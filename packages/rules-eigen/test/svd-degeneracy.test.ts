@@ -34,34 +34,27 @@ import {
   axpy,
   catchError,
   columns,
-  cross,
   exactOuter,
   flat,
   forwardFd,
+  GAPS,
   inner,
   innerWith,
-  leftProjector,
+  isCluster,
+  policyOptions,
   randomTensor,
   relErr,
-  rightProjector,
   rows,
-  withSingularValues,
-  type Planted,
-} from './svd-helpers.js';
+} from './helpers.js';
+import { cross, leftProjector, rightProjector, withSingularValues, type Planted } from './svd-helpers.js';
 
 const SHAPES: [number, number][] = [
   [5, 4],
   [4, 6],
   [4, 4],
 ];
-const GAPS = [0, 1e-12, 1e-8, 1e-4] as const;
-const isCluster = (gap: number) => gap < 1e-6;
 const kind = (m: number, n: number) => (m > n ? 'tall' : m < n ? 'wide' : 'square');
 const FIXED = centralFdm(5, 1, { step: 1e-4 });
-
-function opts(policy: DegeneracyPolicy): SvdOptions {
-  return { degeneracy: { policy } };
-}
 
 /** s = [3, 2, 2 + gap, 0.5]: a pair at indices [1, 3). */
 function middlePair(m: number, n: number, gap: number, seed = 5): Planted {
@@ -74,10 +67,10 @@ function subspaceLosses(m: number, n: number, start: number, end: number, policy
   const W2 = randomTensor([n, n], 2);
   const W3 = randomTensor([m, n], 3);
   return {
-    left: (X: Tensor) => innerWith(W1, leftProjector(svd(X, opts(policy)).U, start, end)),
-    right: (X: Tensor) => innerWith(W2, rightProjector(svd(X, opts(policy)).Vt, start, end)),
+    left: (X: Tensor) => innerWith(W1, leftProjector(svd(X, policyOptions(policy)).U, start, end)),
+    right: (X: Tensor) => innerWith(W2, rightProjector(svd(X, policyOptions(policy)).Vt, start, end)),
     cross: (X: Tensor) => {
-      const y = svd(X, opts(policy));
+      const y = svd(X, policyOptions(policy));
       return innerWith(W3, cross(y.U, y.Vt, start, end));
     },
   };
@@ -154,14 +147,14 @@ describe('subspace losses at repeated nonzero singular values', () => {
       [0, 0, 0],
     ]);
     const E = randomTensor([4, 3], 17);
-    const [, db] = jvp((X: Tensor) => svd(X, opts('broaden')), [A], [E]);
+    const [, db] = jvp((X: Tensor) => svd(X, policyOptions('broaden')), [A], [E]);
     for (const t of Object.values(db as SvdResult)) expect(flat(t).every(Number.isFinite)).toBe(true);
-    const [, dn] = jvp((X: Tensor) => svd(X, opts('nan')).U, [A], [E]);
+    const [, dn] = jvp((X: Tensor) => svd(X, policyOptions('nan')).U, [A], [E]);
     expect(flat(dn as Tensor).some((v) => !Number.isFinite(v))).toBe(true);
     // 'gauge' and 'broaden' agree on the cluster projector's tangent
     const view = (o: SvdOptions) => (X: Tensor) => leftProjector(svd(X, o).U, 0, 2);
-    const a = jvp(view(opts('gauge')), [A], [E])[1] as Tensor;
-    const b = jvp(view(opts('broaden')), [A], [E])[1] as Tensor;
+    const a = jvp(view(policyOptions('gauge')), [A], [E])[1] as Tensor;
+    const b = jvp(view(policyOptions('broaden')), [A], [E])[1] as Tensor;
     expect(relErr(b, a)).toBeLessThan(1e-14);
   });
 });
@@ -192,7 +185,7 @@ describe('singular value losses at repeated values', () => {
 
   it("averages the cotangent over the cluster (policies 'gauge' and 'broaden') and refuses non-constant ones under 'error'", () => {
     const P = middlePair(5, 4, 0);
-    const top1 = (policy: DegeneracyPolicy) => (X: Tensor) => sum(slice(svdvals(X, opts(policy)), [1], [2]));
+    const top1 = (policy: DegeneracyPolicy) => (X: Tensor) => sum(slice(svdvals(X, policyOptions(policy)), [1], [2]));
     const half = scale(exactOuter(P.Q1, 5, P.Q2, 4, 1, 3), 0.5);
     expect(relErr(grad(top1('gauge'))(P.A) as Tensor, half)).toBeLessThan(1e-14);
     expect(relErr(grad(top1('broaden'))(P.A) as Tensor, half)).toBeLessThan(1e-14);
@@ -203,7 +196,7 @@ describe('singular value losses at repeated values', () => {
     expect(d.values.length).toBe(2);
     expect(d.message).toContain('singular values 1..2');
     // a symmetric function of the cluster is fine under 'error'
-    expect(() => grad((X: Tensor) => sum(svdvals(X, opts('error'))))(P.A)).not.toThrow();
+    expect(() => grad((X: Tensor) => sum(svdvals(X, policyOptions('error'))))(P.A)).not.toThrow();
   });
 });
 
@@ -246,11 +239,11 @@ describe('one-sided forward derivatives at repeated values', () => {
   it("refuses tangents that rotate a cluster's vectors under 'error', and accepts those that keep them (Ȧ = A)", () => {
     const { A } = middlePair(5, 4, 0);
     const E = randomTensor([5, 4], 13);
-    const e = catchError(() => jvp((X: Tensor) => svd(X, opts('error')), [A], [E]));
+    const e = catchError(() => jvp((X: Tensor) => svd(X, policyOptions('error')), [A], [E]));
     expect(e).toBeInstanceOf(DegenerateEigenvaluesError);
     expect((e as DegenerateEigenvaluesError).cluster).toEqual([1, 3]);
     expect((e as Error).message).toContain('rotates their singular vectors');
-    const [, dy] = jvp((X: Tensor) => svd(X, opts('error')), [A], [A]);
+    const [, dy] = jvp((X: Tensor) => svd(X, policyOptions('error')), [A], [A]);
     expect(relErr((dy as { S: Tensor }).S, [3, 2, 2, 0.5])).toBeLessThan(1e-14);
   });
 });
@@ -304,7 +297,7 @@ describe('policies at repeated values', () => {
       [0, 0, 0],
     ]);
     const W = randomTensor([4, 4], 16);
-    const loss = (policy: DegeneracyPolicy) => (X: Tensor) => innerWith(W, leftProjector(svd(X, opts(policy)).U, 0, 2));
+    const loss = (policy: DegeneracyPolicy) => (X: Tensor) => innerWith(W, leftProjector(svd(X, policyOptions(policy)).U, 0, 2));
     expect(flat(grad(loss('nan'))(A) as Tensor).some((v) => !Number.isFinite(v))).toBe(true);
     const Gb = grad(loss('broaden'))(A) as Tensor;
     expect(flat(Gb).every(Number.isFinite)).toBe(true);
@@ -359,12 +352,12 @@ describe('zero singular values (rank-deficient matrices)', () => {
 
     it(`refuses the nuclear norm at a rank-deficient matrix under 'error', accepts Σσ² (${m}×${n})`, () => {
       const { A } = deficient(m, n);
-      const e = catchError(() => grad((X: Tensor) => sum(svdvals(X, opts('error'))))(A));
+      const e = catchError(() => grad((X: Tensor) => sum(svdvals(X, policyOptions('error'))))(A));
       expect(e).toBeInstanceOf(DegenerateEigenvaluesError);
       const d = e as DegenerateEigenvaluesError;
       expect(d.cluster).toEqual([2, 4]);
       expect(d.message).toContain('count as zero');
-      expect(relErr(grad((X: Tensor) => sum(square(svdvals(X, opts('error')))))(A) as Tensor, scale(A, 2))).toBeLessThan(1e-14);
+      expect(relErr(grad((X: Tensor) => sum(square(svdvals(X, policyOptions('error')))))(A) as Tensor, scale(A, 2))).toBeLessThan(1e-14);
     });
   }
 
@@ -385,10 +378,10 @@ describe('zero singular values (rank-deficient matrices)', () => {
   it("refuses tangents that move the zero values' vectors under 'error', and accepts Ȧ = A (which keeps the null spaces)", () => {
     for (const [m, n] of ZSHAPES) {
       const { A } = deficient(m, n);
-      const e = catchError(() => jvp((X: Tensor) => svd(X, opts('error')), [A], [randomTensor([m, n], 29)]));
+      const e = catchError(() => jvp((X: Tensor) => svd(X, policyOptions('error')), [A], [randomTensor([m, n], 29)]));
       expect(e, `${m}×${n}`).toBeInstanceOf(DegenerateEigenvaluesError);
       expect((e as DegenerateEigenvaluesError).cluster).toEqual([2, 4]);
-      const [, dy] = jvp((X: Tensor) => svd(X, opts('error')), [A], [A]);
+      const [, dy] = jvp((X: Tensor) => svd(X, policyOptions('error')), [A], [A]);
       expect(relErr(slice((dy as SvdResult).S, [0], [2]), [3, 1.5])).toBeLessThan(1e-14);
     }
   });
@@ -419,9 +412,9 @@ describe('zero singular values (rank-deficient matrices)', () => {
       expect(g.message).toContain(words);
       expect(g.message).toContain('count as zero');
       // under 'error' the same loss is a DegenerateEigenvaluesError; under 'broaden' it is finite
-      const err = catchError(() => grad((X: Tensor) => innerWith(W, view(svd(X, opts('error')))))(A));
+      const err = catchError(() => grad((X: Tensor) => innerWith(W, view(svd(X, policyOptions('error')))))(A));
       expect(err).toBeInstanceOf(DegenerateEigenvaluesError);
-      const Gb = grad((X: Tensor) => innerWith(W, view(svd(X, opts('broaden')))))(A) as Tensor;
+      const Gb = grad((X: Tensor) => innerWith(W, view(svd(X, policyOptions('broaden')))))(A) as Tensor;
       expect(flat(Gb).every(Number.isFinite)).toBe(true);
     }
   });
@@ -434,11 +427,11 @@ describe('zero singular values (rank-deficient matrices)', () => {
     ]);
     const y = svd(A);
     expect(Array.from(y.S.data)).toEqual([1, 0]);
-    const Gn = grad((X: Tensor) => sum(svdvals(X, opts('nan'))))(A) as Tensor;
+    const Gn = grad((X: Tensor) => sum(svdvals(X, policyOptions('nan'))))(A) as Tensor;
     expect(relErr(Gn, matmul(y.U, y.Vt))).toBeLessThan(1e-15);
     expect(relErr(grad((X: Tensor) => sum(svdvals(X)))(A) as Tensor, [1, 0, 0, 0, 0, 0])).toBe(0);
     const W = randomTensor([3, 3], 26);
-    const top = (policy: DegeneracyPolicy) => (X: Tensor) => innerWith(W, leftProjector(svd(X, opts(policy)).U, 0, 1));
+    const top = (policy: DegeneracyPolicy) => (X: Tensor) => innerWith(W, leftProjector(svd(X, policyOptions(policy)).U, 0, 1));
     expect(flat(grad(top('nan'))(A) as Tensor).some((v) => !Number.isFinite(v))).toBe(true);
     const G = grad(top('gauge'))(A) as Tensor;
     expect(flat(G).every(Number.isFinite)).toBe(true);

@@ -25,7 +25,8 @@ import {
 } from '@ad/core';
 import { checkGrad, runConformance, testFrule, testRrule } from '@ad/testing';
 import { svd, svdvals, type SvdResult } from '../src/index.js';
-import { cross, innerWith, leftProjector, randomTensor, relErr, rightProjector, withSingularValues } from './svd-helpers.js';
+import { innerWith, randomTensor, relErr, zerosLike } from './helpers.js';
+import { cross, leftProjector, rightProjector, withSingularValues } from './svd-helpers.js';
 
 const SHAPES: [number, number][] = [
   [5, 3],
@@ -144,7 +145,7 @@ describe('svd / svdvals in float32', () => {
       }
       const g = grad((X: Tensor) => sum(svdvals(X)))(A) as Tensor;
       expect(g.dtype).toBe('float32');
-      const [, dy] = jvp((X: Tensor) => svd(X), [A], [randomTensor([m, n], 71, 'float32')]);
+      const [, dy] = jvp((X: Tensor) => svd(X), [A], [randomTensor([m, n], 71, { dtype: 'float32' })]);
       for (const t of Object.values(dy as SvdResult)) expect(t.dtype).toBe('float32');
     });
   }
@@ -205,14 +206,10 @@ describe('structural zeros', () => {
     const [y, pb] = vjp((X: Tensor) => svd(X), A);
     const ct = { U: randomTensor(y.U.shape, 93), S: randomTensor(y.S.shape, 94), Vt: randomTensor(y.Vt.shape, 95) };
     const whole = pb(ct)[0] as Tensor;
-    const parts = (['U', 'S', 'Vt'] as const).map((k) => pb({ U: zerosOf(y.U), S: zerosOf(y.S), Vt: zerosOf(y.Vt), [k]: ct[k] })[0] as Tensor);
+    const parts = (['U', 'S', 'Vt'] as const).map((k) => pb({ U: zerosLike(y.U), S: zerosLike(y.S), Vt: zerosLike(y.Vt), [k]: ct[k] })[0] as Tensor);
     expect(relErr(whole, add(add(parts[0]!, parts[1]!), parts[2]!))).toBeLessThan(1e-14);
   });
 });
-
-function zerosOf(t: Tensor): Tensor {
-  return new Tensor(t.shape, t.dtype, new Float64Array(t.size));
-}
 
 describe('property: random shapes and spectra', () => {
   it('passes testRrule for svd on random planted matrices with gaps ≥ 0.2', () => {

@@ -29,7 +29,8 @@ import {
 } from '@ad/core';
 import { checkGrad } from '@ad/testing';
 import { svd, svdvals } from '../src/index.js';
-import { catchError, maxAbs, randomTensor, relErr, withSingularValues } from './svd-helpers.js';
+import { catchError, maxAbs, randomTensor, relErr } from './helpers.js';
+import { withSingularValues } from './svd-helpers.js';
 
 const SHAPES: [number, number][] = [
   [5, 3],
