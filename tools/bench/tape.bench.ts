@@ -40,7 +40,8 @@ writeReport({
   tables: [{ columns: ['tensor size', 'primal ms', 'grad ms', 'grad / primal', 'jvp / primal'], rows }],
   notes: [
     [
-      'The target holds from tensors of 16 entries up and is missed for 1–4 entries (8–12×). Where the time goes, for tiny',
+      'At 16-entry tensors the ratio sits at the target (3.7–4.2 over our runs); for 1–4 entries it is missed (8–12×).',
+      'Where the time goes, for tiny',
       'tensors: the tape keeps about 690 bytes alive per recorded op (the argument list, the tape entry, the output tracer, the',
       "primal tensor and its Float64Array, the pullback closure), and V8's young-generation scavenger copies that live tape on",
       "its way to the old generation — about half of grad's time in a CPU profile. The plain evaluation allocates the same",
