@@ -1,8 +1,9 @@
 /**
  * @ad/rules-eigen — differentiable eigensolvers with explicit degeneracy policies.
  *
- * `eigvalsh` / `eigh` for real symmetric and complex Hermitian matrices (batched), each with its forward and reverse
- * rule; what happens at repeated eigenvalues is decided by `{ degeneracy: { policy } }` (docs/degeneracy.md).
+ * `eigvalsh` / `eigh` (real symmetric and complex Hermitian), `geigvalsh` / `geigh` (A v = λ B v, B positive definite),
+ * `eigvals` / `eig` (general matrices) and `svdvals` / `svd`, batched, each with its forward and reverse rule; what
+ * happens at repeated eigenvalues (singular values) is decided by `{ degeneracy: { policy } }` (docs/degeneracy.md).
  *
  * @example
  * ```ts

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AdError,
+  DegenerateEigenvaluesError,
   GaugeDependenceError,
   NonFiniteInputError,
   ShapeError,
@@ -25,6 +26,7 @@ import {
 } from '@ad/core';
 import { EigenvalueDecomposition } from 'ml-matrix';
 import { eig, eigvals, rules } from '../src/index.js';
+import { catchError } from './helpers.js';
 import { pairs, randomMatrix, realWithSpectrum, residual } from './eig-helpers.js';
 
 const EPS = 2 ** -52;
@@ -217,6 +219,21 @@ describe('eig / eigvals: values and vectors', () => {
     expect(gv.data[1]!).toBeCloseTo(-6 / 49, 12);
     expect(gv.data[2]!).toBeCloseTo(-8 / 49, 12);
     expect(() => grad((M: Tensor) => sum(real(slice(eig(M).vectors, [1, 0], [2, 1]))))(A)).toThrow(GaugeDependenceError);
+  });
+
+  it('gives the numbers shown in the README section "General matrices"', () => {
+    const A = tensor([[1, 2], [0, 3]]);
+    const g = grad((X: Tensor) => sum(square(abs(eigvals(X)))))(A) as Tensor;
+    expect(Array.from(g.data).map((v) => Math.round(v * 1e12) / 1e12)).toEqual([2, 0, 4, 6]); // 2Aᵀ
+    const r = grad((X: Tensor) => max(abs(eigvals(X))))(tensor([[2, 1], [0, 1]])) as Tensor;
+    expect(Array.from(r.data).map((v) => Math.round(v * 1e12) / 1e12)).toEqual([1, 0, 1, 0]);
+    const B = tensor([[1, 2], [-1.5, 0.5]]);
+    expect(() => grad((X: Tensor) => sum(square(abs(slice(eig(X).vectors, [1, 0], [2, 1])))))(B)).not.toThrow();
+    expect(() => grad((X: Tensor) => sum(real(slice(eig(X).vectors, [1, 0], [2, 1]))))(B)).toThrow(GaugeDependenceError);
+    // [[1, 1], [1e-14, 1]]: cond(V_C) = 1e7, carried in error.gap
+    const caught = catchError(() => grad((X: Tensor) => sum(real(eigvals(X))))(tensor([[1, 1], [1e-14, 1]])));
+    expect(caught).toBeInstanceOf(DegenerateEigenvaluesError);
+    expect(Math.abs((caught as DegenerateEigenvaluesError).gap / 1e7 - 1)).toBeLessThan(1e-2);
   });
 
   it('lists eigvals and eig in `rules`, with samples for the conformance suite', () => {
