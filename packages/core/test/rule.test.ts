@@ -9,8 +9,11 @@ import {
   ZeroTangent,
   defineRule,
   grad,
+  hvp,
   jvp,
   matmul,
+  ruleConfig,
+  sin,
   mul,
   scale,
   sum,
@@ -106,5 +109,59 @@ describe('vjp pullback', () => {
     expect(toArray(pullback(tensor([0, 1]))[0] as Tensor)).toEqual([3, 4]);
     expect(() => pullback(tensor([1, 0, 0]))).toThrow(ShapeError);
     expect(toArray(transpose(A))).toEqual([[1, 3], [2, 4]]);
+  });
+});
+
+describe('ruleConfig: rules that differentiate a user-supplied function', () => {
+  // map(f, x) applies a user function f; its rules call back into the AD for f's derivatives (ChainRulesCore's
+  // rrule_via_ad / frule_via_ad), so nested transformations see through f.
+  const mapFn: DifferentiableFunction<[Tensor, (x: Tensor) => Tensor], Tensor> = defineRule({
+    name: 'test/map',
+    structure: ['general', 'nondiff'],
+    primal: (x: Tensor, f: (x: Tensor) => Tensor) => f(x),
+    frule: ([x, f], [dx]) => ruleConfig.fruleViaAd(f, [x], [dx]) as [Tensor, Tensor],
+    rrule: (x: Tensor, f: (x: Tensor) => Tensor) => {
+      const [y, pullback] = ruleConfig.rruleViaAd(f, x);
+      return [y, (dy) => [pullback(dy)[0] as Tensor, NoTangent]];
+    },
+  });
+  const f = (x: Tensor) => mul(sin(x), x);
+
+  it('gives the same gradient, jvp and Hessian-vector product as differentiating f directly', () => {
+    const x = tensor([0.3, -1.1, 0.8]);
+    const v = tensor([1, 0.5, -2]);
+    const direct = (t: Tensor) => sum(f(t));
+    const viaRule = (t: Tensor) => sum(mapFn(t, f));
+    expect(toArray(grad(viaRule)(x) as Tensor)).toEqual(toArray(grad(direct)(x) as Tensor));
+    expect(toArray(jvp(viaRule, [x], [v])[1] as Tensor)).toEqual(toArray(jvp(direct, [x], [v])[1] as Tensor));
+    const h1 = hvp(viaRule, x, v);
+    const h2 = hvp(direct, x, v);
+    for (let i = 0; i < 3; i++) expect(h1.data[i]!).toBeCloseTo(h2.data[i]!, 14);
+  });
+});
+
+describe('zero tangents in frules', () => {
+  it('gives zero-filled tensors for unperturbed arguments by default and ZeroTangent when the rule opts in', () => {
+    const seen: unknown[] = [];
+    const spy = (mode: 'zeros' | 'structural') => {
+      const r: DifferentiableFunction<[Tensor, Tensor], Tensor> = defineRule({
+        name: `test/spy-${mode}`,
+        structure: ['general', 'general'],
+        zeroTangents: mode,
+        primal: (a: Tensor, b: Tensor) => add(a, b),
+        frule: ([a, b], [da, db]) => {
+          seen.push(db);
+          return [r(a, b), da];
+        },
+        rrule: (a: Tensor, b: Tensor) => [r(a, b), (dy) => [dy, dy]],
+      });
+      return r;
+    };
+    const b = tensor([5, 6]);
+    jvp((a: Tensor) => spy('zeros')(a, b), [tensor([1, 2])], [tensor([1, 1])]);
+    jvp((a: Tensor) => spy('structural')(a, b), [tensor([1, 2])], [tensor([1, 1])]);
+    expect(seen[0]).toBeInstanceOf(Tensor);
+    expect(toArray(seen[0] as Tensor)).toEqual([0, 0]);
+    expect(seen[1]).toBe(ZeroTangent);
   });
 });
