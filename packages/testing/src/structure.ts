@@ -138,6 +138,52 @@ function geometry(shape: readonly number[]): { batch: number; n: number } {
 }
 
 /**
+ * Visits each entry pair of a batch of square matrices once: the upper triangle's flat index `a` = (i, j), j ≥ i, with
+ * its mirror `c` = (j, i) (`a === c` on the diagonal).
+ */
+function forEachPair(shape: readonly number[], visit: (a: number, c: number) => void): void {
+  const { batch, n } = geometry(shape);
+  for (let b = 0; b < batch; b++) {
+    const o = b * n * n;
+    for (let i = 0; i < n; i++) {
+      for (let j = i; j < n; j++) visit(o + i * n + j, o + j * n + i);
+    }
+  }
+}
+
+/**
+ * Moves raw (re, im) arrays of a batch of square matrices, in place, onto a square structure. Each off-diagonal pair
+ * (x_ij, x_ji) becomes s·(x_ij + x_ji) for symmetric/spd and s·(x_ij + conj x_ji) (with its conjugate below) for
+ * Hermitian, where s is `pairScale`; diagonal structure zeroes the off-diagonal entries. The real diagonal is kept, the
+ * imaginary diagonal is zeroed for Hermitian and kept otherwise. `pairScale` ½ is the orthogonal projection (the
+ * symmetric/Hermitian part, {@link projectRaw}); 1 turns a random R into R + Rᵀ or R + Rᴴ ({@link randomTangent}).
+ */
+function projectSquareInPlace(
+  re: Float64Array,
+  im: Float64Array | undefined,
+  shape: readonly number[],
+  structure: 'symmetric' | 'spd' | 'hermitian' | 'diagonal',
+  pairScale: number,
+): void {
+  const conjSign = structure === 'hermitian' ? -1 : 1;
+  forEachPair(shape, (a, c) => {
+    if (a === c) {
+      if (im && conjSign < 0) im[a] = 0;
+    } else if (structure === 'diagonal') {
+      re[a] = re[c] = 0;
+      if (im) im[a] = im[c] = 0;
+    } else {
+      re[a] = re[c] = (re[a]! + re[c]!) * pairScale;
+      if (im) {
+        const s = (im[a]! + conjSign * im[c]!) * pairScale;
+        im[a] = s;
+        im[c] = conjSign * s;
+      }
+    }
+  });
+}
+
+/**
  * A random tangent for `primal` inside `structure`: standard normal entries (complex: both parts), symmetrised
  * (R + Rᵀ), Hermitised (R + Rᴴ), restricted to the diagonal, or made real. float32 primals get float32 tangents.
  */
@@ -151,34 +197,7 @@ export function randomTangent(rng: Rng, primal: Tensor, structure: StructureKind
     if (im) im[i] = structure === 'real' ? 0 : rng.normal();
   }
   if (structure === 'symmetric' || structure === 'spd' || structure === 'hermitian' || structure === 'diagonal') {
-    const { batch, n } = geometry(primal.shape);
-    const conjSign = structure === 'hermitian' ? -1 : 1;
-    for (let b = 0; b < batch; b++) {
-      const o = b * n * n;
-      for (let i = 0; i < n; i++) {
-        for (let j = i; j < n; j++) {
-          const a = o + i * n + j;
-          const c = o + j * n + i;
-          if (structure === 'diagonal') {
-            if (i !== j) {
-              re[a] = re[c] = 0;
-              if (im) im[a] = im[c] = 0;
-            }
-            continue;
-          }
-          const sr = re[a]! + re[c]!;
-          re[a] = re[c] = i === j ? re[a]! : sr;
-          if (im) {
-            if (i === j) im[a] = conjSign < 0 ? 0 : im[a]!;
-            else {
-              const si = im[a]! + conjSign * im[c]!;
-              im[a] = si;
-              im[c] = conjSign * si;
-            }
-          }
-        }
-      }
-    }
+    projectSquareInPlace(re, im, primal.shape, structure, 1);
   }
   const data = primal.dtype === 'float32' ? Float32Array.from(re) : re;
   return new Tensor(primal.shape, primal.dtype, data, im);
@@ -216,55 +235,43 @@ export function structureDirections(primal: Tensor, structure: StructureKind): D
     }
     return dirs;
   }
-  const { batch, n } = geometry(primal.shape);
   const herm = structure === 'hermitian';
-  for (let b = 0; b < batch; b++) {
-    const o = b * n * n;
-    for (let i = 0; i < n; i++) {
-      for (let j = i; j < n; j++) {
-        const a = o + i * n + j;
-        const c = o + j * n + i;
-        if (i === j) {
-          one(a, 1, 0, (d, gre) => {
-            gre[a] = d;
-          });
-          // complex symmetric (not Hermitian) matrices have a free imaginary diagonal
-          if (complex && !herm && structure !== 'diagonal') {
-            one(a, 0, 1, (d, _gre, gim) => {
-              gim![a] = d;
-            });
-          } else if (complex && structure === 'diagonal') {
-            one(a, 0, 1, (d, _gre, gim) => {
-              gim![a] = d;
-            });
-          }
-          continue;
-        }
-        if (structure === 'diagonal') continue;
-        dirs.push({
-          entries: [
-            { index: a, re: 1, im: 0 },
-            { index: c, re: 1, im: 0 },
-          ],
-          assign: (d, gre) => {
-            gre[a] = gre[c] = d / 2;
-          },
+  forEachPair(primal.shape, (a, c) => {
+    if (a === c) {
+      one(a, 1, 0, (d, gre) => {
+        gre[a] = d;
+      });
+      // complex symmetric and complex diagonal (not Hermitian) matrices have a free imaginary diagonal
+      if (complex && !herm) {
+        one(a, 0, 1, (d, _gre, gim) => {
+          gim![a] = d;
         });
-        if (complex) {
-          dirs.push({
-            entries: [
-              { index: a, re: 0, im: 1 },
-              { index: c, re: 0, im: herm ? -1 : 1 },
-            ],
-            assign: (d, _gre, gim) => {
-              gim![a] = d / 2;
-              gim![c] = herm ? -d / 2 : d / 2;
-            },
-          });
-        }
       }
+      return;
     }
-  }
+    if (structure === 'diagonal') return;
+    dirs.push({
+      entries: [
+        { index: a, re: 1, im: 0 },
+        { index: c, re: 1, im: 0 },
+      ],
+      assign: (d, gre) => {
+        gre[a] = gre[c] = d / 2;
+      },
+    });
+    if (complex) {
+      dirs.push({
+        entries: [
+          { index: a, re: 0, im: 1 },
+          { index: c, re: 0, im: herm ? -1 : 1 },
+        ],
+        assign: (d, _gre, gim) => {
+          gim![a] = d / 2;
+          gim![c] = herm ? -d / 2 : d / 2;
+        },
+      });
+    }
+  });
   return dirs;
 }
 
@@ -299,27 +306,19 @@ export function checkInStructure(x: Tensor, structure: StructureKind, rtol: numb
     if (x.im) for (let i = 0; i < x.size; i++) note(Math.abs(x.im[i]!), i, 'not real (max |Im X|)');
   } else {
     if (x.ndim < 2 || x.shape[x.ndim - 1] !== x.shape[x.ndim - 2]) return { amount: Infinity, scale, index: 0, what: 'not a square matrix' };
-    const { batch, n } = geometry(x.shape);
     const herm = structure === 'hermitian';
-    for (let b = 0; b < batch; b++) {
-      const o = b * n * n;
-      for (let i = 0; i < n; i++) {
-        for (let j = i; j < n; j++) {
-          const a = o + i * n + j;
-          const c = o + j * n + i;
-          if (structure === 'diagonal') {
-            if (i !== j) {
-              note(Math.hypot(x.data[a]!, x.im?.[a] ?? 0), a, 'not diagonal (max |off-diagonal entry|)');
-              note(Math.hypot(x.data[c]!, x.im?.[c] ?? 0), c, 'not diagonal (max |off-diagonal entry|)');
-            }
-            continue;
-          }
-          const dre = x.data[a]! - x.data[c]!;
-          const dim = x.im ? x.im[a]! - (herm ? -x.im[c]! : x.im[c]!) : 0;
-          note(Math.hypot(dre, dim), a, herm ? 'not Hermitian (max |X − Xᴴ|)' : 'not symmetric (max |X − Xᵀ|)');
+    forEachPair(x.shape, (a, c) => {
+      if (structure === 'diagonal') {
+        if (a !== c) {
+          note(Math.hypot(x.data[a]!, x.im?.[a] ?? 0), a, 'not diagonal (max |off-diagonal entry|)');
+          note(Math.hypot(x.data[c]!, x.im?.[c] ?? 0), c, 'not diagonal (max |off-diagonal entry|)');
         }
+        return;
       }
-    }
+      const dre = x.data[a]! - x.data[c]!;
+      const dim = x.im ? x.im[a]! - (herm ? -x.im[c]! : x.im[c]!) : 0;
+      note(Math.hypot(dre, dim), a, herm ? 'not Hermitian (max |X − Xᴴ|)' : 'not symmetric (max |X − Xᵀ|)');
+    });
   }
   return amount > rtol * scale ? { amount, scale, index, what } : undefined;
 }
@@ -331,36 +330,6 @@ export function projectRaw(x: Tensor, structure: StructureKind): Tensor {
   const dtype = x.dtype === 'float32' ? 'float64' : x.dtype;
   if (structure === 'general') return new Tensor(x.shape, dtype, re, im);
   if (structure === 'real') return new Tensor(x.shape, dtype, re, im ? new Float64Array(x.size) : undefined);
-  const { batch, n } = geometry(x.shape);
-  const herm = structure === 'hermitian';
-  for (let b = 0; b < batch; b++) {
-    const o = b * n * n;
-    for (let i = 0; i < n; i++) {
-      for (let j = i; j < n; j++) {
-        const a = o + i * n + j;
-        const c = o + j * n + i;
-        if (structure === 'diagonal') {
-          if (i !== j) {
-            re[a] = re[c] = 0;
-            if (im) im[a] = im[c] = 0;
-          }
-          continue;
-        }
-        const r = (re[a]! + re[c]!) / 2;
-        re[a] = re[c] = r;
-        if (im) {
-          if (herm) {
-            const s = (im[a]! - im[c]!) / 2;
-            im[a] = s;
-            im[c] = i === j ? 0 : -s;
-            if (i === j) im[a] = 0;
-          } else {
-            const s = (im[a]! + im[c]!) / 2;
-            im[a] = im[c] = s;
-          }
-        }
-      }
-    }
-  }
+  projectSquareInPlace(re, im, x.shape, structure, 1 / 2);
   return new Tensor(x.shape, dtype, re, im);
 }
