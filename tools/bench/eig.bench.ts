@@ -8,42 +8,16 @@
  * Writes results/eig.json and the "eig" section of README.md (through the harness).
  *
  * Timing: fixed-seed uniform real matrices in [−1, 1) (complex: independent real and imaginary parts). The competing
- * calls of one size run round-robin (one call of each per round), so load from other processes on this shared
- * machine hits them alike and the ratios stay fair; ≥ 3 warm-up rounds, then ≥ 5 rounds and ≥ 2 s per call.
+ * calls of one size run round-robin (one call of each per round, `timeRoundRobin` of the harness), so load from other
+ * processes on this shared machine hits them alike and the ratios stay fair; ≥ 3 warm-up rounds, then ≥ 5 rounds and
+ * ≥ 2 s per call; median and minimum per call.
  * Reference numbers quoted by the project for this machine kind: ml-matrix 4.2 / 33 / 274 ms and numpy (LAPACK
  * dgeev, multishift QR with aggressive early deflation) 1.1 / 7.0 / 26 ms at n = 64 / 128 / 256.
  */
 import { loadavg } from 'node:os';
 import { eigGeneral, setBackend } from '@ad/kernels';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { fmt, quick, randomArray, rng, time, writeReport, type Table } from './harness.js';
-
-interface Timing {
-  median: number;
-  min: number;
-  runs: number;
-}
-
-/** Times several calls round-robin (see the header); returns one Timing per call, in order. */
-function timeRoundRobin(fns: Array<() => void>): Timing[] {
-  const warmRounds = quick ? 1 : 3;
-  const measureMs = (quick ? 200 : 2000) * fns.length;
-  const minRounds = quick ? 2 : 5;
-  for (let k = 0; k < warmRounds; k++) for (const fn of fns) fn();
-  const samples: number[][] = fns.map(() => []);
-  const t0 = performance.now();
-  while (samples[0]!.length < minRounds || performance.now() - t0 < measureMs) {
-    fns.forEach((fn, i) => {
-      const s = performance.now();
-      fn();
-      samples[i]!.push(performance.now() - s);
-    });
-  }
-  return samples.map((xs) => {
-    xs.sort((a, b) => a - b);
-    return { median: xs[xs.length >> 1]!, min: xs[0]!, runs: xs.length };
-  });
-}
+import { fmt, loadAtStart, quick, randomArray, rng, time, timeRoundRobin, writeReport, type Table, type Timing } from './harness.js';
 
 function toMl(A: Float64Array, n: number): Matrix {
   const M = new Matrix(n, n);
@@ -100,7 +74,6 @@ function mlBackwardError(A: Float64Array, n: number, e: EigenvalueDecomposition)
   return backwardError(A, n, d, im, re, imv);
 }
 
-const loadAtStart = loadavg()[0]!;
 const sizes = quick ? [64, 128] : [64, 128, 256];
 
 /** Runs `fn` with the backend forced to TypeScript. */
@@ -133,15 +106,15 @@ for (const n of sizes) {
   const A = randomArray(rng(7000 + n), n * n) as Float64Array;
   const Ai = randomArray(rng(9000 + n), n * n) as Float64Array;
   const M = toMl(A, n);
-  const [tsNoCond, full, noCond, left, values, complexFull, ml] = timeRoundRobin([
-    onTs(() => eigGeneral(A, null, n, { cond: false })),
-    () => eigGeneral(A, null, n),
-    () => eigGeneral(A, null, n, { cond: false }),
-    () => eigGeneral(A, null, n, { left: true }),
-    () => eigGeneral(A, null, n, { vectors: false }),
-    () => eigGeneral(A, Ai, n),
-    () => new EigenvalueDecomposition(M, { assumeSymmetric: false }),
-  ]) as [Timing, Timing, Timing, Timing, Timing, Timing, Timing];
+  const { tsNoCond, full, noCond, left, values, complexFull, ml } = timeRoundRobin({
+    tsNoCond: onTs(() => eigGeneral(A, null, n, { cond: false })),
+    full: () => eigGeneral(A, null, n),
+    noCond: () => eigGeneral(A, null, n, { cond: false }),
+    left: () => eigGeneral(A, null, n, { left: true }),
+    values: () => eigGeneral(A, null, n, { vectors: false }),
+    complexFull: () => eigGeneral(A, Ai, n),
+    ml: () => new EigenvalueDecomposition(M, { assumeSymmetric: false }),
+  });
   const ours = eigGeneral(A, null, n);
   const errOurs = backwardError(
     A,
@@ -184,8 +157,8 @@ for (const n of sizes) {
   }
   rows.push({ n, tsNoCond, full, noCond, left, values, complexFull, ml, errOurs, errMl, errComplex });
   console.log(
-    `n=${n}: eigGeneral ${full.median.toFixed(1)} ms (no cond ${noCond.median.toFixed(1)}, TS path ${tsNoCond.median.toFixed(1)}, left ${left.median.toFixed(1)}, ` +
-      `values ${values.median.toFixed(1)}, complex ${complexFull.median.toFixed(1)}), ml-matrix ${ml.median.toFixed(1)} ms; ` +
+    `n=${n}: eigGeneral ${full.medianMs.toFixed(1)} ms (no cond ${noCond.medianMs.toFixed(1)}, TS path ${tsNoCond.medianMs.toFixed(1)}, left ${left.medianMs.toFixed(1)}, ` +
+      `values ${values.medianMs.toFixed(1)}, complex ${complexFull.medianMs.toFixed(1)}), ml-matrix ${ml.medianMs.toFixed(1)} ms; ` +
       `backward error/(nε‖A‖) ours ${errOurs.toExponential(1)}, ml ${errMl.toExponential(1)}, complex ${errComplex.toExponential(1)}`,
   );
 }
@@ -208,7 +181,7 @@ for (const n of [4, 6, 8, 12, 16, 32]) {
 }
 
 const loadAtEnd = loadavg()[0]!;
-const ms = (t: Timing): string => fmt(t.median, 1);
+const ms = (t: Timing): string => fmt(t.medianMs, 1);
 const timing: Table = {
   title: 'Median wall time per call, ms (eigenvalues and right eigenvectors unless stated)',
   columns: [
@@ -232,8 +205,8 @@ const timing: Table = {
     ms(r.values),
     ms(r.complexFull),
     ms(r.ml),
-    `${fmt(r.ml.median / r.noCond.median, 1)}×`,
-    `${fmt(r.ml.median / r.tsNoCond.median, 1)}×`,
+    `${fmt(r.ml.medianMs / r.noCond.medianMs, 1)}×`,
+    `${fmt(r.ml.medianMs / r.tsNoCond.medianMs, 1)}×`,
   ]),
 };
 const crossover: Table = {

@@ -15,24 +15,12 @@ import { loadavg } from 'node:os';
 import { Tensor, ZeroTangent, complex, matmul } from '@ad/core';
 import { ready, setBackend, wasmStatus } from '@ad/kernels';
 import { eigh } from '@ad/rules-eigen';
-import { fmt, quick, rng, time, writeReport, type Table } from './harness.js';
+import { fmt, loadAtStart, quick, randomSymmetric, rng, timeInterleaved, writeReport, type Table } from './harness.js';
 
 await ready();
 if (wasmStatus() !== 'ready') throw new Error(`WASM module not ready: ${wasmStatus()}`);
 
 const rand = rng(20240705);
-
-function randomSymmetric(n: number): Float64Array {
-  const A = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      const v = 2 * rand() - 1;
-      A[i * n + j] = v;
-      A[j * n + i] = v;
-    }
-  }
-  return A;
-}
 
 function randomMatrix(n: number): Float64Array {
   const A = new Float64Array(n * n);
@@ -55,7 +43,7 @@ function measure(kind: 'real' | 'complex', backend: 'wasm' | 'typescript', n: nu
   let A: Tensor;
   let Vbar: Tensor;
   if (kind === 'real') {
-    A = new Tensor([n, n], 'float64', randomSymmetric(n));
+    A = new Tensor([n, n], 'float64', randomSymmetric(rand, n));
     Vbar = new Tensor([n, n], 'float64', randomMatrix(n));
   } else {
     const im = randomMatrix(n);
@@ -63,28 +51,27 @@ function measure(kind: 'real' | 'complex', backend: 'wasm' | 'typescript', n: nu
       im[i * n + i] = 0;
       for (let j = 0; j < i; j++) im[j * n + i] = -im[i * n + j]!;
     }
-    A = complex(new Tensor([n, n], 'float64', randomSymmetric(n)), new Tensor([n, n], 'float64', im));
+    A = complex(new Tensor([n, n], 'float64', randomSymmetric(rand, n)), new Tensor([n, n], 'float64', im));
     // a phase-invariant eigenvector cotangent: V̄ = W V with W Hermitian (vᴴ W v is real); W = A will do
     Vbar = matmul(A, eigh(A).vectors);
   }
   const [, pullback] = eigh.rule.rrule(A, undefined);
   const lbar = new Tensor([n], 'float64', Float64Array.from({ length: n }, () => 2 * rand() - 1));
   // Three interleaved rounds (forward, pullback, values-only), median of the round medians: the machine is shared, and
-  // interleaving keeps a load change from landing on one side of the ratio only.
-  const opts = quick ? {} : { samples: 9 };
-  const f: number[] = [];
-  const p: number[] = [];
-  const v: number[] = [];
-  for (let round = 0; round < (quick ? 1 : 3); round++) {
-    f.push(time(() => void eigh(A), opts).medianMs);
-    p.push(time(() => void pullback({ values: ZeroTangent, vectors: Vbar }), opts).medianMs);
-    v.push(time(() => void pullback({ values: lbar, vectors: ZeroTangent }), opts).medianMs);
-  }
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-  return { kind, backend, n, forwardMs: med(f), pullbackMs: med(p), valuesOnlyMs: med(v), ratio: med(p) / med(f) };
+  // interleaving keeps a load change from landing on one side of the ratio only. Each round: the warm-up and calls per
+  // sample of the harness's `time`, 9 samples.
+  const t = timeInterleaved(
+    {
+      forward: () => void eigh(A),
+      pullback: () => void pullback({ values: ZeroTangent, vectors: Vbar }),
+      valuesOnly: () => void pullback({ values: lbar, vectors: ZeroTangent }),
+    },
+    quick ? { rounds: 1, warmupRuns: 2, warmupMs: 20, samples: 5 } : { rounds: 3, warmupRuns: 5, warmupMs: 300, samples: 9 },
+  );
+  const [f, p, v] = [t.forward.medianMs, t.pullback.medianMs, t.valuesOnly.medianMs];
+  return { kind, backend, n, forwardMs: f, pullbackMs: p, valuesOnlyMs: v, ratio: p / f };
 }
 
-const loadBefore = loadavg()[0]!;
 const sizes = [64, 128, 256];
 const rows: Row[] = [];
 for (const backend of ['wasm', 'typescript'] as const) {
@@ -116,7 +103,7 @@ writeReport({
   ],
   notes: [
     `At n = 256 (WASM): pullback / forward = ${fmt(at256.ratio, 2)} — target ≤ 0.5 ${at256.ratio <= 0.5 ? 'met' : 'NOT met'}.`,
-    `Three interleaved rounds per row (median of round medians); 1-minute load average ${fmt(loadBefore, 1)} at start, ` +
+    `Three interleaved rounds per row (median of round medians); 1-minute load average ${fmt(loadAtStart, 1)} at start, ` +
       `${fmt(loadavg()[0]!, 1)} at end (a shared machine: absolute times are noisy, the ratios less so).`,
     'The complex pullback runs three `zgemm` (each four real products), hence its higher ratio; a 3M (three-product) ' +
       'complex product in @ad/kernels would bring it down by about a quarter.',

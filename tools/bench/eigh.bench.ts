@@ -9,7 +9,7 @@
  */
 import { hermEig, ready, setBackend, symEig, wasmStatus } from '@ad/kernels';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { fmt, quick, rng, time, writeReport, type Table } from './harness.js';
+import { fmt, quick, randomSymmetric, rng, timeInterleaved, writeReport, type Table } from './harness.js';
 
 await ready();
 if (wasmStatus() !== 'ready') throw new Error(`WASM module not ready: ${wasmStatus()}`);
@@ -17,22 +17,9 @@ if (wasmStatus() !== 'ready') throw new Error(`WASM module not ready: ${wasmStat
 const EPS = 2 ** -52;
 const rand = rng(20240617);
 
-/** Random symmetric matrix with entries uniform in [−1, 1), row-major. */
-function randomSymmetric(n: number): Float64Array {
-  const A = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      const v = 2 * rand() - 1;
-      A[i * n + j] = v;
-      A[j * n + i] = v;
-    }
-  }
-  return A;
-}
-
 /** Random Hermitian matrix (row-major real and imaginary parts). */
 function randomHermitian(n: number): { re: Float64Array; im: Float64Array } {
-  const re = randomSymmetric(n);
+  const re = randomSymmetric(rand, n);
   const im = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) {
@@ -62,36 +49,22 @@ function scaledResidual(A: Float64Array, values: Float64Array, V: Float64Array, 
 }
 
 /**
- * Times several functions interleaved: `rounds` rounds, each warming up and sampling every function in turn (with
- * options scaled to its cost), and returns per name the median of the round medians. A burst of load on this shared
- * machine then hits every column of a row alike, which keeps the ratios fair.
+ * The calls of one row, interleaved (harness `timeInterleaved`: 5 rounds, each warming up and sampling every call in
+ * turn, with options scaled to the cost of a first call); per name, the median of the round medians in ms. A burst of
+ * load on this shared machine then hits every column of a row alike, which keeps the ratios fair.
  */
 function interleaved<K extends string>(fns: Record<K, () => void>): Record<K, number> {
-  const rounds = quick ? 1 : 5;
-  const names = Object.keys(fns) as K[];
-  const opts = {} as Record<K, { samples: number; warmupRuns: number; warmupMs: number; minSampleMs: number }>;
-  for (const name of names) {
-    const t0 = performance.now();
-    fns[name]();
-    const ms = performance.now() - t0;
+  const t = timeInterleaved(fns, {
     // ml-matrix at n = 512 takes about a second per call: one warm-up and one sample per round is enough there.
-    opts[name] =
+    perCall: (ms) =>
       ms > 300
         ? { samples: 1, warmupRuns: 1, warmupMs: 0, minSampleMs: 0 }
         : ms > 30
           ? { samples: 3, warmupRuns: 1, warmupMs: 0, minSampleMs: 0 }
-          : { samples: 5, warmupRuns: 3, warmupMs: 50, minSampleMs: 20 };
-  }
-  const medians = {} as Record<K, number[]>;
-  for (let r = 0; r < rounds; r++) {
-    for (const name of names) (medians[name] ??= []).push(time(fns[name], opts[name]).medianMs);
-  }
+          : { samples: 5, warmupRuns: 3, warmupMs: 50, minSampleMs: 20 },
+  });
   const out = {} as Record<K, number>;
-  for (const name of names) {
-    const m = medians[name].sort((a, b) => a - b);
-    const mid = m.length >> 1;
-    out[name] = m.length % 2 ? m[mid]! : (m[mid - 1]! + m[mid]!) / 2;
-  }
+  for (const name of Object.keys(t) as K[]) out[name] = t[name].medianMs;
   return out;
 }
 
@@ -118,7 +91,7 @@ interface Row {
 }
 const rows: Row[] = [];
 for (const n of sizes) {
-  const A = randomSymmetric(n);
+  const A = randomSymmetric(rand, n);
   const M = new Matrix(n, n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) M.set(i, j, A[i * n + j]!);
   setBackend('typescript');
@@ -241,7 +214,7 @@ const hermTable: Table = {
 const smallSizes = quick ? [4, 8] : [2, 4, 6, 8, 12, 16, 24];
 const smallRows: Array<[number, number, number]> = [];
 for (const n of smallSizes) {
-  const A = randomSymmetric(n);
+  const A = randomSymmetric(rand, n);
   const t = interleaved({
     ts: () => (setBackend('typescript'), symEig(A, n)),
     wasm: () => (setBackend('wasm'), symEig(A, n)),

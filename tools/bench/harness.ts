@@ -57,6 +57,19 @@ export function randomArray(rand: () => number, length: number, dtype: 'float64'
   return out;
 }
 
+/** A symmetric n×n matrix (row-major) with entries uniform in [−1, 1) from `rand`, drawn row by row over j ≤ i. */
+export function randomSymmetric(rand: () => number, n: number): Float64Array {
+  const A = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const v = 2 * rand() - 1;
+      A[i * n + j] = v;
+      A[j * n + i] = v;
+    }
+  }
+  return A;
+}
+
 export interface TimeOptions {
   /** Minimum warm-up calls (default 5; 2 with --quick). */
   warmupRuns?: number;
@@ -66,6 +79,11 @@ export interface TimeOptions {
   samples?: number;
   /** Each sample repeats the call until it lasts at least this long, in ms (default 20; 2 with --quick). */
   minSampleMs?: number;
+  /**
+   * Calls per sample, fixed (skips the calibration against `minSampleMs`); 1 times single calls. With `warmupRuns`
+   * and `warmupMs` both 0 there is then no untimed call at all.
+   */
+  repsPerSample?: number;
 }
 
 export interface Timing {
@@ -96,9 +114,17 @@ export function time(fn: () => void, opts: TimeOptions = {}): Timing {
     fn();
     calls++;
   }
-  // Calibrate: calls per sample so that one sample lasts ≥ minSampleMs.
-  const single = (performance.now() - t0) / calls;
-  const reps = Math.max(1, Math.ceil(minSampleMs / Math.max(single, 1e-6)));
+  let reps = opts.repsPerSample;
+  if (reps === undefined) {
+    // Calibrate: calls per sample so that one sample lasts ≥ minSampleMs (from one call when there was no warm-up).
+    if (calls === 0) {
+      t0 = performance.now();
+      fn();
+      calls = 1;
+    }
+    const single = (performance.now() - t0) / calls;
+    reps = Math.max(1, Math.ceil(minSampleMs / Math.max(single, 1e-6)));
+  }
   const perCall: number[] = [];
   const cpuPerCall: number[] = [];
   for (let s = 0; s < samples; s++) {
@@ -120,26 +146,54 @@ export function median(xs: readonly number[]): number {
   return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
 }
 
+/** Options of {@link timeInterleaved}: the {@link TimeOptions} of every round, and how the rounds go. */
+export interface InterleavedOptions<K extends string> extends TimeOptions {
+  /** Timed rounds, at least (default 5; 1 with --quick). */
+  rounds?: number;
+  /** Keep adding rounds until the timed rounds have taken at least this long in all, ms (default 0: just `rounds`). */
+  budgetMs?: number;
+  /** Untimed rounds of one call of each function, before anything else (default 0). */
+  warmupRounds?: number;
+  /**
+   * Options per function, from the wall time of one untimed call of each (made after the warm-up rounds); they
+   * override the shared ones. E.g. one sample a round for a call that takes a second, or calls per sample calibrated
+   * once for all rounds (`repsPerSample`).
+   */
+  perCall?: (ms: number, name: K) => TimeOptions;
+}
+
 /**
  * Times several functions interleaved: `rounds` rounds, each warming up and sampling every function in turn, so a
  * burst of load on a shared machine hits all of them alike and their ratios stay fair. Returns, per name, the median
- * and minimum over all samples of all rounds.
+ * over the rounds of each round's median (wall and CPU time) and the minimum over all samples of all rounds.
+ *
+ * Per round the defaults are 3 warm-up calls and ≥ 60 ms of warm-up, then 3 samples; {@link timeRoundRobin} times
+ * single calls instead.
  */
-export function timeInterleaved<K extends string>(
-  fns: Record<K, () => void>,
-  opts: TimeOptions & { rounds?: number } = {},
-): Record<K, Timing> {
+export function timeInterleaved<K extends string>(fns: Record<K, () => void>, opts: InterleavedOptions<K> = {}): Record<K, Timing> {
   const rounds = opts.rounds ?? (quick ? 1 : 5);
-  const perRound: TimeOptions = {
+  const names = Object.keys(fns) as K[];
+  const shared: TimeOptions = {
     warmupRuns: opts.warmupRuns ?? 3,
     warmupMs: opts.warmupMs ?? (quick ? 10 : 60),
     samples: opts.samples ?? (quick ? 3 : 3),
     minSampleMs: opts.minSampleMs,
+    repsPerSample: opts.repsPerSample,
   };
+  for (let r = 0; r < (opts.warmupRounds ?? 0); r++) for (const name of names) fns[name]();
+  const perRound = {} as Record<K, TimeOptions>;
+  for (const name of names) {
+    if (opts.perCall) {
+      const t0 = performance.now();
+      fns[name]();
+      perRound[name] = { ...shared, ...opts.perCall(performance.now() - t0, name) };
+    } else perRound[name] = shared;
+  }
   const all = {} as Record<K, { medians: number[]; cpu: number[]; min: number; samples: number; reps: number }>;
-  for (let r = 0; r < rounds; r++) {
-    for (const name of Object.keys(fns) as K[]) {
-      const t = time(fns[name], perRound);
+  const t0 = performance.now();
+  for (let r = 0; r < rounds || performance.now() - t0 < (opts.budgetMs ?? 0); r++) {
+    for (const name of names) {
+      const t = time(fns[name], perRound[name]);
       const acc = (all[name] ??= { medians: [], cpu: [], min: Infinity, samples: 0, reps: t.repsPerSample });
       acc.medians.push(t.medianMs);
       acc.cpu.push(t.cpuMedianMs);
@@ -148,7 +202,7 @@ export function timeInterleaved<K extends string>(
     }
   }
   const out = {} as Record<K, Timing>;
-  for (const name of Object.keys(all) as K[]) {
+  for (const name of names) {
     const a = all[name];
     out[name] = {
       medianMs: median(a.medians),
@@ -159,6 +213,24 @@ export function timeInterleaved<K extends string>(
     };
   }
   return out;
+}
+
+/**
+ * Single calls timed round-robin with {@link timeInterleaved}: untimed warm-up rounds (3; 1 with --quick), then rounds
+ * of one timed call of each function, nothing untimed in between, at least 5 (2 with --quick) and until
+ * `msPerFunction` × the number of functions have passed. For calls of milliseconds and more, where one call is a
+ * sample: the median and minimum are over single calls.
+ */
+export function timeRoundRobin<K extends string>(fns: Record<K, () => void>, msPerFunction = quick ? 200 : 2000): Record<K, Timing> {
+  return timeInterleaved(fns, {
+    warmupRounds: quick ? 1 : 3,
+    rounds: quick ? 2 : 5,
+    budgetMs: msPerFunction * Object.keys(fns).length,
+    warmupRuns: 0,
+    warmupMs: 0,
+    samples: 1,
+    repsPerSample: 1,
+  });
 }
 
 export interface Environment {

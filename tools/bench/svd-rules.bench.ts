@@ -15,11 +15,10 @@
  * Run: `pnpm exec tsx --conditions=@ad/source svd-rules.bench.ts` in tools/bench (add `--quick` for a smoke run that
  * writes nothing). Writes results/svd-rules.json and the "svd-rules" section of README.md.
  */
-import { loadavg } from 'node:os';
 import { Tensor } from '@ad/core';
 import { ready, svd as svdKernel, wasmStatus } from '@ad/kernels';
 import { svd, svdvals } from '@ad/rules-eigen';
-import { fmt, quick, rng, writeReport, type Table } from './harness.js';
+import { fmt, loadAtStart, quick, rng, timeInterleaved, writeReport, type Table } from './harness.js';
 
 await ready();
 if (wasmStatus() !== 'ready') throw new Error(`WASM module not ready: ${wasmStatus()}`);
@@ -38,38 +37,6 @@ interface Row {
   wallMs: number[];
 }
 
-function median(xs: number[]): number {
-  const v = [...xs].sort((a, b) => a - b);
-  return v[v.length >> 1]!;
-}
-
-/**
- * Round-robin timing: every round runs each function `reps` times (calibrated so a batch lasts ≥ 10 ms) and records
- * the CPU time of this process per call (user + system; unlike wall time it does not grow when other processes share
- * the cores — this machine was shared while measuring) and the wall time per call. Medians over the rounds.
- */
-function timeRoundRobin(fns: (() => void)[], rounds: number): { cpu: number; wall: number }[] {
-  const reps = fns.map((fn) => {
-    for (let k = 0; k < 3; k++) fn();
-    const t0 = performance.now();
-    fn();
-    return Math.max(1, Math.ceil(10 / Math.max(performance.now() - t0, 1e-3)));
-  });
-  const cpu: number[][] = fns.map(() => []);
-  const wall: number[][] = fns.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    fns.forEach((fn, i) => {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      for (let k = 0; k < reps[i]!; k++) fn();
-      wall[i]!.push((performance.now() - t0) / reps[i]!);
-      const c = process.cpuUsage(c0);
-      cpu[i]!.push((c.user + c.system) / 1000 / reps[i]!);
-    });
-  }
-  return fns.map((_, i) => ({ cpu: median(cpu[i]!), wall: median(wall[i]!) }));
-}
-
 function measure(m: number, n: number): Row {
   const p = Math.min(m, n);
   const a = uniform(m * n);
@@ -79,16 +46,33 @@ function measure(m: number, n: number): Row {
   const sbar = new Tensor([p], 'float64', uniform(p));
   const [, pullback] = svd.rule.rrule(A, undefined);
   const [, pullbackValues] = svdvals.rule.rrule(A, undefined);
-  const [k, f, pb, v] = timeRoundRobin(
-    [
-      () => void svdKernel(a, m, n),
-      () => void svd(A),
-      () => void pullback({ U: Ubar, S: sbar, Vt: Vtbar }),
-      () => void pullbackValues(sbar),
-    ],
-    quick ? 3 : 15,
+  // Round-robin (see the header): 3 warm-up rounds; calls per sample calibrated once from one call so that a sample
+  // lasts ≥ 10 ms; then rounds of one sample of each, no untimed calls in between.
+  const t = timeInterleaved(
+    {
+      kernel: () => void svdKernel(a, m, n),
+      svd: () => void svd(A),
+      pullback: () => void pullback({ U: Ubar, S: sbar, Vt: Vtbar }),
+      valuesOnly: () => void pullbackValues(sbar),
+    },
+    {
+      rounds: quick ? 3 : 15,
+      warmupRounds: 3,
+      perCall: (ms) => ({ repsPerSample: Math.max(1, Math.ceil(10 / Math.max(ms, 1e-3))) }),
+      warmupRuns: 0,
+      warmupMs: 0,
+      samples: 1,
+    },
   );
-  return { m, n, kernelMs: k!.cpu, svdMs: f!.cpu, pullbackMs: pb!.cpu, valuesOnlyMs: v!.cpu, wallMs: [k!.wall, f!.wall, pb!.wall, v!.wall] };
+  return {
+    m,
+    n,
+    kernelMs: t.kernel.cpuMedianMs,
+    svdMs: t.svd.cpuMedianMs,
+    pullbackMs: t.pullback.cpuMedianMs,
+    valuesOnlyMs: t.valuesOnly.cpuMedianMs,
+    wallMs: [t.kernel.medianMs, t.svd.medianMs, t.pullback.medianMs, t.valuesOnly.medianMs],
+  };
 }
 
 const shapes: [number, number][] = quick
@@ -103,7 +87,6 @@ const shapes: [number, number][] = quick
       [512, 64],
       [64, 512],
     ];
-const loadStart = loadavg()[0] ?? 0;
 const rows = shapes.map(([m, n]) => {
   const r = measure(m, n);
   process.stdout.write(`${m}×${n}: kernel ${fmt(r.kernelMs)} ms, svd ${fmt(r.svdMs)} ms, pullback ${fmt(r.pullbackMs)} ms, values-only ${fmt(r.valuesOnlyMs, 3)} ms\n`);
@@ -133,7 +116,7 @@ writeReport({
     'alone — svd\'s pullback with dense random cotangents for all three outputs (gauge checks, UᵀŪ, VᵀV̄, the D± ' +
     'factors, four to six products) and svdvals\'s (U diag(s̄) Vᵀ) — relative to the forward call. Round-robin over the ' +
     'four, 15 rounds, median CPU time per call of the process (the machine was shared: load average ' +
-    `${loadStart.toFixed(1)} at start; wall times are in the JSON). The kernel against ml-matrix: ` +
+    `${loadAtStart.toFixed(1)} at start; wall times are in the JSON). The kernel against ml-matrix: ` +
     'the "svd" section above.',
   tables: [table],
   notes: [

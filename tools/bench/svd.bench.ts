@@ -8,43 +8,16 @@
  * Run: `pnpm --filter @ad/bench bench:svd` (add `-- --quick` for a smoke run that writes nothing).
  * Writes results/svd.json and the "svd" section of README.md (through the harness).
  *
- * Timing: fixed-seed uniform matrices in [−1, 1). Unlike the harness's `time`, the competing calls of one shape run
- * round-robin (one call of each per round), so that load from other processes hits all of them alike — this machine
+ * Timing: fixed-seed uniform matrices in [−1, 1). The competing calls of one shape run round-robin (one call of each
+ * per round, the harness's `timeRoundRobin`), so that load from other processes hits all of them alike — this machine
  * is shared, and the ratios are the result. ≥ 3 warm-up rounds, then ≥ 5 timed rounds and ≥ 2 s per call; median
  * and minimum per call. Every timed call computes U, S and V unless the column says "values only".
  */
 import { loadavg } from 'node:os';
 import { ready, svd, svdTs, wasmStatus } from '@ad/kernels';
 import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
-import { environment, fmt, quick, randomArray, rng, writeReport, type Table } from './harness.js';
+import { environment, fmt, loadAtStart, randomArray, rng, timeRoundRobin, writeReport, type Table, type Timing } from './harness.js';
 import { golubKahanSvd } from './svd-golub-kahan.js';
-
-interface Timing {
-  median: number;
-  min: number;
-  runs: number;
-}
-
-/** Times several calls round-robin (see the header); returns one Timing per call, in order. */
-function timeRoundRobin(fns: Array<() => void>): Timing[] {
-  const warmRounds = quick ? 1 : 3;
-  const measureMs = (quick ? 200 : 2000) * fns.length;
-  const minRounds = quick ? 2 : 5;
-  for (let k = 0; k < warmRounds; k++) for (const fn of fns) fn();
-  const samples: number[][] = fns.map(() => []);
-  const t0 = performance.now();
-  while (samples[0]!.length < minRounds || performance.now() - t0 < measureMs) {
-    fns.forEach((fn, i) => {
-      const s = performance.now();
-      fn();
-      samples[i]!.push(performance.now() - s);
-    });
-  }
-  return samples.map((xs) => {
-    xs.sort((a, b) => a - b);
-    return { median: xs[xs.length >> 1]!, min: xs[0]!, runs: xs.length };
-  });
-}
 
 function toColumnMajor(A: Float64Array, m: number, n: number): Float64Array {
   const G = new Float64Array(m * n);
@@ -60,7 +33,6 @@ function toMl(A: Float64Array, m: number, n: number): Matrix {
 
 await ready();
 if (wasmStatus() !== 'ready') throw new Error(`WASM module not ready: ${wasmStatus()}`);
-const loadAtStart = loadavg()[0]!;
 
 // ---- timing --------------------------------------------------------------------------------------------------
 const shapes: Array<[number, number]> = [
@@ -85,18 +57,18 @@ for (const [m, n] of shapes) {
   // The baseline handles the tall orientation only; a wide matrix is the same work on Aᵀ.
   const G0 = m >= n ? toColumnMajor(A, m, n) : A.slice();
   const M = toMl(A, m, n);
-  const [jacobi, jacobiTs, jacobiValuesOnly, golubKahan, mlMatrix] = timeRoundRobin([
-    () => svd(A, m, n),
-    () => svdTs(A, m, n),
-    () => svd(A, m, n, { vectors: false }),
-    () => golubKahanSvd(G0.slice(), Math.max(m, n), Math.min(m, n), true),
-    () => new SingularValueDecomposition(M, { autoTranspose: true }),
-  ]) as [Timing, Timing, Timing, Timing, Timing];
+  const { jacobi, jacobiTs, jacobiValuesOnly, golubKahan, mlMatrix } = timeRoundRobin({
+    jacobi: () => svd(A, m, n),
+    jacobiTs: () => svdTs(A, m, n),
+    jacobiValuesOnly: () => svd(A, m, n, { vectors: false }),
+    golubKahan: () => golubKahanSvd(G0.slice(), Math.max(m, n), Math.min(m, n), true),
+    mlMatrix: () => new SingularValueDecomposition(M, { autoTranspose: true }),
+  });
   timings.push({ m, n, jacobi, jacobiTs, jacobiValuesOnly, golubKahan, mlMatrix });
   console.log(
-    `${m}×${n}: svd ${jacobi.median.toFixed(2)} ms (TS path ${jacobiTs.median.toFixed(2)}, values only ` +
-      `${jacobiValuesOnly.median.toFixed(2)}), ` +
-      `golub-kahan ${golubKahan.median.toFixed(2)} ms, ml-matrix ${mlMatrix.median.toFixed(2)} ms`,
+    `${m}×${n}: svd ${jacobi.medianMs.toFixed(2)} ms (TS path ${jacobiTs.medianMs.toFixed(2)}, values only ` +
+      `${jacobiValuesOnly.medianMs.toFixed(2)}), ` +
+      `golub-kahan ${golubKahan.medianMs.toFixed(2)} ms, ml-matrix ${mlMatrix.medianMs.toFixed(2)} ms`,
   );
 }
 
@@ -144,7 +116,7 @@ for (const kind of ['rows graded: diag(s)·Q', 'columns graded: Q·diag(s)']) {
 
 // ---- output --------------------------------------------------------------------------------------------------
 const loadAtEnd = loadavg()[0]!;
-const ms = (t: Timing) => fmt(t.median, 1);
+const ms = (t: Timing) => fmt(t.medianMs, 1);
 const timingTable: Table = {
   title: 'Median wall time per call, ms (U, S and V unless "values only")',
   columns: [
@@ -164,8 +136,8 @@ const timingTable: Table = {
     ms(t.jacobiValuesOnly),
     ms(t.golubKahan),
     ms(t.mlMatrix),
-    `${fmt(t.mlMatrix.median / t.jacobi.median, 1)}×`,
-    `${fmt(t.mlMatrix.median / t.jacobiTs.median, 1)}×`,
+    `${fmt(t.mlMatrix.medianMs / t.jacobi.medianMs, 1)}×`,
+    `${fmt(t.mlMatrix.medianMs / t.jacobiTs.medianMs, 1)}×`,
   ]),
 };
 const accuracyTable: Table = {
