@@ -17,7 +17,7 @@ import { Tensor, ZeroTangent, mul } from '@ad/core';
 import { ready, wasmStatus } from '@ad/kernels';
 // The bench package resolves workspace sources by path until @ad/rules-eigen is one of its dependencies.
 import { eig } from '../../packages/rules-eigen/src/index.js';
-import { fmt, quick, rng, timeInterleaved, writeReport, type Table } from './harness.js';
+import { fmt, protectorInvalidatedNote, quick, rng, timeInterleaved, writeReport, type Table } from './harness.js';
 
 await ready();
 if (wasmStatus() !== 'ready') throw new Error(`WASM module not ready: ${wasmStatus()}`);
@@ -90,6 +90,8 @@ writeReport({
     'several times slower per flop than `gemm`). A blocked triangular solve with `gemm` updates in @ad/kernels would',
     'bring the pullback to a few n×n products. Before the numeric route (everything through core ops and the complex',
     'LU), the real n = 128 pullback took ≈ 5.8× the forward time.',
+    '',
+    protectorInvalidatedNote('@ad/core and @ad/rules-eigen'),
   ],
   data: rows,
 });

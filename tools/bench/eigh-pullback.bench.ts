@@ -15,7 +15,7 @@ import { loadavg } from 'node:os';
 import { Tensor, ZeroTangent, complex, matmul } from '@ad/core';
 import { ready, setBackend, wasmStatus } from '@ad/kernels';
 import { eigh } from '@ad/rules-eigen';
-import { fmt, loadAtStart, quick, randomSymmetric, rng, timeInterleaved, writeReport, type Table } from './harness.js';
+import { fmt, loadAtStart, protectorInvalidatedNote, quick, randomSymmetric, rng, timeInterleaved, writeReport, type Table } from './harness.js';
 
 await ready();
 if (wasmStatus() !== 'ready') throw new Error(`WASM module not ready: ${wasmStatus()}`);
@@ -107,6 +107,8 @@ writeReport({
       `${fmt(loadavg()[0]!, 1)} at end (a shared machine: absolute times are noisy, the ratios less so).`,
     'The complex pullback runs three `zgemm` (each four real products), hence its higher ratio; a 3M (three-product) ' +
       'complex product in @ad/kernels would bring it down by about a quarter.',
+    '',
+    protectorInvalidatedNote('@ad/core and @ad/rules-eigen'),
   ],
   data: rows,
 });

@@ -38,6 +38,31 @@ export function loadMlMatrix(): typeof import('ml-matrix') {
   return exports as unknown as typeof import('ml-matrix');
 }
 
+/**
+ * What `node --trace-protector-invalidation` shows for a benchmark that loads ml-matrix only through
+ * {@link loadMlMatrix} and imports nothing that imports it: for its notes.
+ */
+export const protectorIntactNote =
+  'ml-matrix is loaded with `loadMlMatrix()`, and nothing else in this process imports it: ' +
+  "`node --trace-protector-invalidation` shows only the harmless invalidation of tsx's loader thread, so the " +
+  'typed-array loops here run without detach checks.';
+
+/**
+ * The note for a benchmark that cannot keep the ArrayBufferDetaching protector: @ad/core imports ml-matrix (for
+ * `toMatrix`), so importing @ad/core, or a package built on it, through tsx invalidates it (see {@link loadMlMatrix}).
+ * `via` names what the benchmark imports.
+ */
+export function protectorInvalidatedNote(via: string): string {
+  return (
+    `Measured with V8's ArrayBufferDetaching protector invalidated: this benchmark imports ${via}, and @ad/core ` +
+    'imports ml-matrix (for `toMatrix`), which tsx loads in a way that detaches an ArrayBuffer ' +
+    "(`node --trace-protector-invalidation` reports it besides the harmless invalidation of tsx's loader thread). " +
+    'Typed-array loops in JavaScript (TypeScript kernels, rule code, copies to and from WASM memory) then carry ' +
+    'detach checks, 15–20 % on the TypeScript gemm (see "Do not detach an ArrayBuffer" at the top); loops inside ' +
+    'WASM do not. Every column ran in the same process, under the same condition.'
+  );
+}
+
 /** Mulberry32: a small, fast 32-bit generator; returns uniform numbers in [0, 1). Same seed → same sequence. */
 export function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -18,7 +18,7 @@
 import { Tensor } from '@ad/core';
 import { ready, svd as svdKernel, wasmStatus } from '@ad/kernels';
 import { svd, svdvals } from '@ad/rules-eigen';
-import { fmt, loadAtStart, quick, rng, timeInterleaved, writeReport, type Table } from './harness.js';
+import { fmt, loadAtStart, protectorInvalidatedNote, quick, rng, timeInterleaved, writeReport, type Table } from './harness.js';
 
 await ready();
 if (wasmStatus() !== 'ready') throw new Error(`WASM module not ready: ${wasmStatus()}`);
@@ -125,6 +125,8 @@ writeReport({
       `${fmt(Math.max(...rows.map((r) => (r.svdMs / r.kernelMs - 1) * 100)), 0)} %, both signs. The pullback is ` +
       'dominated by its products (O(m·n·p)), the forward one-sided Jacobi SVD by several O(p³) sweeps plus the QR ' +
       'preconditioning, so pullback/forward falls as p grows.',
+    '',
+    protectorInvalidatedNote('@ad/core and @ad/rules-eigen'),
   ],
   data: rows,
 });

@@ -15,9 +15,24 @@
  */
 import { loadavg } from 'node:os';
 import { ready, svd, svdTs, wasmStatus } from '@ad/kernels';
-import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
-import { environment, fmt, loadAtStart, randomArray, rng, timeRoundRobin, writeReport, type Table, type Timing } from './harness.js';
+import {
+  environment,
+  fmt,
+  loadAtStart,
+  loadMlMatrix,
+  protectorIntactNote,
+  randomArray,
+  rng,
+  timeRoundRobin,
+  writeReport,
+  type Table,
+  type Timing,
+} from './harness.js';
 import { golubKahanSvd } from './svd-golub-kahan.js';
+
+// Not `import … from 'ml-matrix'`: see loadMlMatrix (an import through tsx would slow every typed-array loop).
+const { Matrix, QrDecomposition, SingularValueDecomposition } = loadMlMatrix();
+type Matrix = InstanceType<typeof Matrix>;
 
 function toColumnMajor(A: Float64Array, m: number, n: number): Float64Array {
   const G = new Float64Array(m * n);
@@ -170,6 +185,8 @@ writeReport({
     'by, so accuracy decided. In TypeScript the Jacobi inner loops run at V8\'s scalar limit (scaled "fast" rotations',
     'and fusing the accumulated rotations measured no gain); the f64x2 WASM sweeps (assembly/svd.ts) are 3.6–4×',
     'faster than the TypeScript sweeps, which is what the first column shows.',
+    '',
+    protectorIntactNote,
   ],
   data: {
     environment: { ...environment(), loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAtEnd },

@@ -4,7 +4,7 @@
  * reverse sweep by about 4–5 (Griewank & Walther, "Evaluating Derivatives", 2008, §4.6); target ≤ 4.
  */
 import { add, grad, jvp, mul, sin, sum, tensor, type Tensor } from '@ad/core';
-import { fmt, rng, randomArray, timeInterleaved, writeReport } from './harness.js';
+import { fmt, protectorInvalidatedNote, rng, randomArray, timeInterleaved, writeReport } from './harness.js';
 
 const OPS = 100_000;
 const rand = rng(20261122);
@@ -49,6 +49,8 @@ writeReport({
       'output tracer, not keeping a separate primal object) would save perhaps a quarter; reaching ≤ 4 at one-entry tensors',
       'would need a tape of typed arrays rather than objects.',
     ].join(' '),
+    '',
+    protectorInvalidatedNote('@ad/core'),
   ],
   data,
 });
