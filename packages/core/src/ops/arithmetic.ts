@@ -6,6 +6,7 @@
  * @module
  */
 import { Tensor } from '../tensor.js';
+import { coreSamples } from './samples.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
 import type { Op1, Op2 } from './util.js';
 import { NoTangent, thunk } from '../tangents.js';
@@ -14,6 +15,7 @@ import { conjIfComplex, unbroadcast, weakScalars } from './util.js';
 
 const addRule: Op2 = defineRule({
   name: '@ad/core/add',
+  samples: coreSamples('add'),
   structure: ['general', 'general'],
   primal: (a: Tensor, b: Tensor) => binaryRaw('add', a, b, 'add'),
   frule: ([a, b], [da, db]) => [add(a, b), add(da, db)],
@@ -31,6 +33,7 @@ export const add = weakScalars(addRule);
 
 const subRule: Op2 = defineRule({
   name: '@ad/core/sub',
+  samples: coreSamples('sub'),
   structure: ['general', 'general'],
   primal: (a: Tensor, b: Tensor) => binaryRaw('sub', a, b, 'sub'),
   frule: ([a, b], [da, db]) => [sub(a, b), sub(da, db)],
@@ -48,6 +51,7 @@ export const sub = weakScalars(subRule);
 
 const mulRule: Op2 = defineRule({
   name: '@ad/core/mul',
+  samples: coreSamples('mul'),
   structure: ['general', 'general'],
   primal: (a: Tensor, b: Tensor) => binaryRaw('mul', a, b, 'mul'),
   frule: ([a, b], [da, db]) => [mul(a, b), add(mul(da, b), mul(a, db))],
@@ -69,6 +73,7 @@ export const mul = weakScalars(mulRule);
 
 const divRule: Op2 = defineRule({
   name: '@ad/core/div',
+  samples: coreSamples('div'),
   structure: ['general', 'general'],
   primal: (a: Tensor, b: Tensor) => binaryRaw('div', a, b, 'div'),
   frule: ([a, b], [da, db]) => {
@@ -106,6 +111,7 @@ export const div = weakScalars(divRule);
  */
 export const neg: Op1 = defineRule({
   name: '@ad/core/neg',
+  samples: coreSamples('neg'),
   structure: ['general'],
   primal: (x: Tensor) => unaryRaw(x, (v) => -v, (r, i, o) => ((o[0] = -r), (o[1] = -i)), 'neg'),
   frule: ([x], [dx]) => [neg(x), neg(dx)],
@@ -121,6 +127,7 @@ export const neg: Op1 = defineRule({
  */
 export const scale: DifferentiableFunction<[Tensor, number], Tensor> = defineRule({
   name: '@ad/core/scale',
+  samples: coreSamples('scale'),
   structure: ['general', 'nondiff'],
   primal: (x: Tensor, c: number) => unaryRaw(x, (v) => c * v, (r, i, o) => ((o[0] = c * r), (o[1] = c * i)), 'scale'),
   frule: ([x, c], [dx]) => [scale(x, c), scale(dx, c)],

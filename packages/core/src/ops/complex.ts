@@ -7,6 +7,7 @@
  */
 import { DTypeError } from '../errors.js';
 import { Tensor, broadcastShapes, castTensor, sameShape, type DType } from '../tensor.js';
+import { coreSamples } from './samples.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
 import type { Op1, Op2 } from './util.js';
 import { NoTangent } from '../tangents.js';
@@ -22,6 +23,7 @@ import { broadcastToRaw } from './raw.js';
  */
 export const real: Op1 = defineRule({
   name: '@ad/core/real',
+  samples: coreSamples('real'),
   structure: ['general'],
   primal: (z: Tensor) => (z.im ? new Tensor(z.shape, 'float64', z.data) : z),
   frule: ([z], [dz]) => [real(z), real(dz)],
@@ -41,6 +43,7 @@ function zerosOf(t: Tensor): Tensor {
  */
 export const imag: Op1 = defineRule({
   name: '@ad/core/imag',
+  samples: coreSamples('imag'),
   structure: ['general'],
   primal: (z: Tensor) => (z.im ? new Tensor(z.shape, 'float64', z.im) : zerosOf(z)),
   frule: ([z], [dz]) => [imag(z), imag(dz)],
@@ -56,6 +59,7 @@ export const imag: Op1 = defineRule({
  */
 export const conj: Op1 = defineRule({
   name: '@ad/core/conj',
+  samples: coreSamples('conj'),
   structure: ['general'],
   primal: (z: Tensor) => (z.im ? new Tensor(z.shape, 'complex128', z.data, z.im.map((v) => -v)) : z),
   frule: ([z], [dz]) => [conj(z), conj(dz)],
@@ -71,6 +75,7 @@ export const conj: Op1 = defineRule({
  */
 export const complex: Op2 = defineRule({
   name: '@ad/core/complex',
+  samples: coreSamples('complex'),
   structure: ['real', 'real'],
   primal: (re: Tensor, im: Tensor) => {
     if (re.im || im.im) throw new DTypeError('complex: re and im must be real tensors');
@@ -96,6 +101,7 @@ export const complex: Op2 = defineRule({
  */
 export const cast: DifferentiableFunction<[Tensor, DType], Tensor> = defineRule({
   name: '@ad/core/cast',
+  samples: coreSamples('cast'),
   structure: ['general', 'nondiff'],
   primal: (x: Tensor, dtype: DType) => castTensor(x, dtype),
   frule: ([x, dtype], [dx]) => [cast(x, dtype), cast(dx, dtype)],

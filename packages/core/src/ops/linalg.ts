@@ -6,6 +6,7 @@
 import { gemm, zgemm } from '@ad/kernels';
 import { ShapeError } from '../errors.js';
 import { Tensor, allocData, broadcastShapes, promoteTypes, shapeSize, castTensor, zeros } from '../tensor.js';
+import { coreSamples } from './samples.js';
 import { defineRule } from '../rule.js';
 import type { Op1, Op2 } from './util.js';
 import { broadcastOffsets, transposeRaw } from './raw.js';
@@ -82,6 +83,7 @@ function matmulRaw(a: Tensor, b: Tensor): Tensor {
  */
 export const matmul: Op2 = defineRule({
   name: '@ad/core/matmul',
+  samples: coreSamples('matmul'),
   structure: ['general', 'general'],
   primal: (a: Tensor, b: Tensor) => matmulRaw(a, b),
   frule: ([a, b], [da, db]) => [matmul(a, b), add(matmul(da, b), matmul(a, db))],
@@ -111,6 +113,7 @@ export const matmul: Op2 = defineRule({
  */
 export const transpose: Op1 = defineRule({
   name: '@ad/core/transpose',
+  samples: coreSamples('transpose'),
   structure: ['general'],
   primal: (x: Tensor) => transposeRaw(x, false),
   frule: ([x], [dx]) => [transpose(x), transpose(dx)],
@@ -126,6 +129,7 @@ export const transpose: Op1 = defineRule({
  */
 export const adjoint: Op1 = defineRule({
   name: '@ad/core/adjoint',
+  samples: coreSamples('adjoint'),
   structure: ['general'],
   primal: (x: Tensor) => transposeRaw(x, true),
   frule: ([x], [dx]) => [adjoint(x), adjoint(dx)],
@@ -176,6 +180,7 @@ function diagmRaw(v: Tensor): Tensor {
  */
 export const diag: Op1 = defineRule({
   name: '@ad/core/diag',
+  samples: coreSamples('diag'),
   structure: ['general'],
   primal: (x: Tensor) => diagRaw(x),
   frule: ([x], [dx]) => [diag(x), diag(dx)],
@@ -204,6 +209,7 @@ export const diag: Op1 = defineRule({
  */
 export const diagm: Op1 = defineRule({
   name: '@ad/core/diagm',
+  samples: coreSamples('diagm'),
   structure: ['general'],
   primal: (v: Tensor) => diagmRaw(v),
   frule: ([v], [dv]) => [diagm(v), diagm(dv)],
@@ -219,6 +225,7 @@ export const diagm: Op1 = defineRule({
  */
 export const trace: Op1 = defineRule({
   name: '@ad/core/trace',
+  samples: coreSamples('trace'),
   structure: ['general'],
   primal: (x: Tensor) => {
     const [m, n] = requireMatrix(x, 'trace');
@@ -260,6 +267,7 @@ function sumLast(v: Tensor): Tensor {
  */
 export const dot: Op2 = defineRule({
   name: '@ad/core/dot',
+  samples: coreSamples('dot'),
   structure: ['general', 'general'],
   primal: (a: Tensor, b: Tensor) => {
     if (a.size !== b.size || a.ndim !== b.ndim || a.shape.some((d, i) => d !== b.shape[i])) {

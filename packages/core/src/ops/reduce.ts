@@ -4,6 +4,7 @@
  */
 import { DTypeError } from '../errors.js';
 import { Tensor, allocData, shapeSize } from '../tensor.js';
+import { coreSamples } from './samples.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
 import { NoTangent } from '../tangents.js';
 import { broadcastToRaw, normalizeAxis } from './raw.js';
@@ -67,6 +68,7 @@ function expandBack(dy: Tensor, x: Tensor, axis: number | undefined): Tensor {
  */
 export const sum: Reduction = defineRule({
   name: '@ad/core/sum',
+  samples: coreSamples('sum'),
   structure: ['general', 'nondiff'],
   primal: (x: Tensor, axis?: number) => reduceRaw(x, axis, 'sum', 'sum'),
   frule: ([x, axis], [dx]) => [sum(x, axis), sum(dx, axis)],
@@ -82,6 +84,7 @@ export const sum: Reduction = defineRule({
  */
 export const mean: Reduction = defineRule({
   name: '@ad/core/mean',
+  samples: coreSamples('mean'),
   structure: ['general', 'nondiff'],
   primal: (x: Tensor, axis?: number) => {
     const n = axis === undefined ? x.size : x.shape[normalizeAxis(axis, x.ndim, 'mean')]!;
@@ -111,6 +114,7 @@ function tieWeights(x: Tensor, y: Tensor, axis: number | undefined): Tensor {
 function extremum(op: 'max' | 'min'): Reduction {
   const f: Reduction = defineRule({
     name: `@ad/core/${op}`,
+    samples: coreSamples(op),
     structure: ['general', 'nondiff'],
     primal: (x: Tensor, axis?: number) => reduceRaw(x, axis, op, op),
     frule: ([x, axis], [dx]) => {

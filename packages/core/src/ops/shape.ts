@@ -6,6 +6,7 @@
  */
 import { ShapeError } from '../errors.js';
 import { Tensor, allocData, asTensor, broadcastShapes, promoteTypes, sameShape, shapeSize, stridesOf, zeros, type TensorLike } from '../tensor.js';
+import { coreSamples } from './samples.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
 import { NoTangent } from '../tangents.js';
 import { broadcastOffsets, broadcastToRaw, normalizeAxis, sumToRaw } from './raw.js';
@@ -23,6 +24,7 @@ type SliceOp = DifferentiableFunction<[Tensor, readonly number[], (readonly (num
  */
 export const sumTo: ShapeOp = defineRule({
   name: '@ad/core/sumTo',
+  samples: coreSamples('sumTo'),
   structure: ['general', 'nondiff'],
   primal: (x: Tensor, shape: readonly number[]) => sumToRaw(x, shape),
   frule: ([x, shape], [dx]) => [sumTo(x, shape), sumTo(dx, shape)],
@@ -38,6 +40,7 @@ export const sumTo: ShapeOp = defineRule({
  */
 export const broadcastTo: ShapeOp = defineRule({
   name: '@ad/core/broadcastTo',
+  samples: coreSamples('broadcastTo'),
   structure: ['general', 'nondiff'],
   primal: (x: Tensor, shape: readonly number[]) => broadcastToRaw(x, shape),
   frule: ([x, shape], [dx]) => [broadcastTo(x, shape), broadcastTo(dx, shape)],
@@ -67,6 +70,7 @@ function resolveShape(size: number, shape: readonly number[]): number[] {
  */
 export const reshape: ShapeOp = defineRule({
   name: '@ad/core/reshape',
+  samples: coreSamples('reshape'),
   structure: ['general', 'nondiff'],
   primal: (x: Tensor, shape: readonly number[]) => new Tensor(resolveShape(x.size, shape), x.dtype, x.data, x.im),
   frule: ([x, shape], [dx]) => [reshape(x, shape), reshape(dx, shape)],
@@ -140,6 +144,7 @@ const embed: DifferentiableFunction<[Tensor, readonly number[], readonly number[
  */
 export const slice: SliceOp = defineRule({
   name: '@ad/core/slice',
+  samples: coreSamples('slice'),
   structure: ['general', 'nondiff', 'nondiff'],
   primal: (x: Tensor, start: readonly number[], end?: readonly (number | undefined)[]) => {
     const [lo, hi] = sliceBounds(x.shape, start, end);
@@ -170,6 +175,7 @@ function concatShapes(axis: number, xs: readonly Tensor[]): { axis: number; shap
 /** concat as a rule over a variable number of tensors: `concatN(axis, ...xs)`. */
 export const concatN: DifferentiableFunction<[number, ...Tensor[]], Tensor> = defineRule({
   name: '@ad/core/concat',
+  samples: coreSamples('concat'),
   primal: (axis: number, ...xs: Tensor[]) => {
     const { axis: ax, shape } = concatShapes(axis, xs);
     const dtype = xs.reduce((d, x) => promoteTypes(d, x.dtype), xs[0]!.dtype);
@@ -243,6 +249,7 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
  */
 export const whereRule: DifferentiableFunction<[Tensor, Tensor, Tensor], Tensor> = defineRule({
   name: '@ad/core/where',
+  samples: coreSamples('where'),
   structure: ['nondiff', 'general', 'general'],
   primal: (cond: Tensor, a: Tensor, b: Tensor) => {
     const dtype = promoteTypes(a.dtype, b.dtype);

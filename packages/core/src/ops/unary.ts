@@ -5,6 +5,7 @@
  * @module
  */
 import { Tensor } from '../tensor.js';
+import { coreSamples } from './samples.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
 import type { Op1 } from './util.js';
 import { NoTangent } from '../tangents.js';
@@ -51,6 +52,7 @@ function csqrt(r: number, i: number, o: C): void {
  */
 export const exp: Op1 = defineRule({
   name: '@ad/core/exp',
+  samples: coreSamples('exp'),
   structure: ['general'],
   primal: (x: Tensor) => unaryRaw(x, Math.exp, cexp, 'exp'),
   frule: ([x], [dx]) => {
@@ -72,6 +74,7 @@ export const exp: Op1 = defineRule({
  */
 export const log: Op1 = defineRule({
   name: '@ad/core/log',
+  samples: coreSamples('log'),
   structure: ['general'],
   primal: (x: Tensor) => unaryRaw(x, Math.log, clog, 'log'),
   frule: ([x], [dx]) => [log(x), div(dx, x)],
@@ -87,6 +90,7 @@ export const log: Op1 = defineRule({
  */
 export const sqrt: Op1 = defineRule({
   name: '@ad/core/sqrt',
+  samples: coreSamples('sqrt'),
   structure: ['general'],
   primal: (x: Tensor) => unaryRaw(x, Math.sqrt, csqrt, 'sqrt'),
   frule: ([x], [dx]) => {
@@ -108,6 +112,7 @@ export const sqrt: Op1 = defineRule({
  */
 export const square: Op1 = defineRule({
   name: '@ad/core/square',
+  samples: coreSamples('square'),
   structure: ['general'],
   primal: (x: Tensor) => unaryRaw(x, (v) => v * v, (r, i, o) => ((o[0] = r * r - i * i), (o[1] = 2 * r * i)), 'square'),
   frule: ([x], [dx]) => [square(x), scale(mul(x, dx), 2)],
@@ -139,6 +144,7 @@ function powComplex(p: number): (r: number, i: number, o: C) => void {
  */
 export const pow: DifferentiableFunction<[Tensor, number], Tensor> = defineRule({
   name: '@ad/core/pow',
+  samples: coreSamples('pow'),
   structure: ['general', 'nondiff'],
   primal: (x: Tensor, p: number) => unaryRaw(x, powReal(p), powComplex(p), 'pow'),
   frule: ([x, p], [dx]) => [pow(x, p), p === 0 ? scale(dx, 0) : mul(scale(pow(x, p - 1), p), dx)],
@@ -160,6 +166,7 @@ const signOf = (x: Tensor): Tensor => unaryRaw(x, (v) => (v > 0 ? 1 : v < 0 ? -1
  */
 export const abs: Op1 = defineRule({
   name: '@ad/core/abs',
+  samples: coreSamples('abs'),
   structure: ['general'],
   primal: (x: Tensor) => unaryRaw(x, Math.abs, (r, i, o) => ((o[0] = Math.hypot(r, i)), (o[1] = 0)), 'abs', x.dtype === 'complex128' ? 'float64' : x.dtype),
   frule: ([x], [dx]) => {
@@ -208,6 +215,7 @@ function ctanh(r: number, i: number, o: C): void {
  */
 export const sin: Op1 = defineRule({
   name: '@ad/core/sin',
+  samples: coreSamples('sin'),
   structure: ['general'],
   primal: (x: Tensor) => unaryRaw(x, Math.sin, csin, 'sin'),
   frule: ([x], [dx]) => [sin(x), mul(cos(x), dx)],
@@ -223,6 +231,7 @@ export const sin: Op1 = defineRule({
  */
 export const cos: Op1 = defineRule({
   name: '@ad/core/cos',
+  samples: coreSamples('cos'),
   structure: ['general'],
   primal: (x: Tensor) => unaryRaw(x, Math.cos, ccos, 'cos'),
   frule: ([x], [dx]) => [cos(x), neg(mul(sin(x), dx))],
@@ -238,6 +247,7 @@ export const cos: Op1 = defineRule({
  */
 export const tanh: Op1 = defineRule({
   name: '@ad/core/tanh',
+  samples: coreSamples('tanh'),
   structure: ['general'],
   primal: (x: Tensor) => unaryRaw(x, Math.tanh, ctanh, 'tanh'),
   frule: ([x], [dx]) => {
