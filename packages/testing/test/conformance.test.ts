@@ -11,7 +11,7 @@ const S = tensor([[2, 0.5, -0.3], [0.5, 1, 0.8], [-0.3, 0.8, 3]]);
 const z = complex(tensor([0.3, -1.2, 0.5]), tensor([0.7, 0.4, -0.9]));
 const w = complex(tensor([1.1, 0.2, -0.5]), tensor([-0.3, 0.6, 0.25]));
 
-/** Samples for each of the core's rules, passed explicitly (they override the rules' own declared samples). */
+/** Samples for each of the core's rules, passed explicitly (runConformance runs them besides the rules' own declared samples). */
 const coreSamples: Record<string, unknown[][]> = {
   '@ad/core/add': [[x, y], [M, tensor([1, 2, 3])], [z, x]],
   '@ad/core/sub': [[x, y], [z, w]],
@@ -53,7 +53,7 @@ const coreSamples: Record<string, unknown[][]> = {
 };
 
 describe('runConformance', () => {
-  it('passes every core rule on samples given to runConformance (which override the samples the rules declare)', () => {
+  it('passes every core rule on samples given to runConformance (in addition to the samples the rules declare)', () => {
     const res = runConformance(rules, { samples: coreSamples, order: 2 });
     const failed = res.rows.filter((r) => !r.ok);
     expect(failed.map((r) => r.rule), res.table).toEqual([]);
