@@ -132,6 +132,9 @@ for (const kind of ['rows graded: diag(s)·Q', 'columns graded: Q·diag(s)']) {
 // ---- output --------------------------------------------------------------------------------------------------
 const loadAtEnd = loadavg()[0]!;
 const ms = (t: Timing) => fmt(t.medianMs, 1);
+/** `a–b×`: the range of some ratios. */
+const range = (xs: number[]): string => `${fmt(Math.min(...xs), 1)}–${fmt(Math.max(...xs), 1)}×`;
+const square = timings.filter((t) => t.m === t.n);
 const timingTable: Table = {
   title: 'Median wall time per call, ms (U, S and V unless "values only")',
   columns: [
@@ -172,19 +175,21 @@ writeReport({
     'Thin SVD of random uniform matrices (fixed seed) by `svd` (Jacobi sweeps in WASM-SIMD, the rest in ' +
     'TypeScript), by its TypeScript path `svdTs`, by ml-matrix ' +
     '`SingularValueDecomposition` and a bench-only Golub–Kahan baseline in the same coding style ' +
-    '(svd-golub-kahan.ts). The calls of one row run interleaved, so their ratios are fair even though this machine ' +
-    `was shared (1-minute load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadAtEnd, 1)} at end; absolute ` +
-    'times are noisy).',
+    '(svd-golub-kahan.ts). The calls of one row run round-robin, so load from other processes, if any, hits them ' +
+    `alike and their ratios stay fair (1-minute load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadAtEnd, 1)} ` +
+    'at end, this benchmark itself counting for about 1).',
   tables: [timingTable, accuracyTable],
   notes: [
     'Why Jacobi: Golub–Kahan bidiagonalization + implicit QR (the baseline column; ml-matrix runs the same algorithm)',
-    'is about twice as fast on large random square matrices, but it computes small singular values only to absolute',
+    `is ${range(square.map((t) => t.jacobiTs.medianMs / t.golubKahan.medianMs))} faster than the Jacobi TypeScript path`,
+    `on the random square matrices above, but it computes small singular values only to absolute`,
     'accuracy ε·σ₁: on the graded matrices above it loses 8 to 11 of their 16 digits. The preconditioned one-sided',
     'Jacobi (row sorting + QR with column pivoting + Jacobi on Rᵀ, Drmač–Veselić) keeps them to a few ulps, and its',
     'QR step makes tall and wide matrices cheap. Small singular values are what the SVD derivative formulas divide',
     'by, so accuracy decided. In TypeScript the Jacobi inner loops run at V8\'s scalar limit (scaled "fast" rotations',
     'and fusing the accumulated rotations measured no gain); the f64x2 WASM sweeps (assembly/svd.ts) are 3.6–4×',
-    'faster than the TypeScript sweeps, which is what the first column shows.',
+    'faster than the TypeScript sweeps (measured on the sweeps alone), which makes the whole call',
+    `${range(timings.map((t) => t.jacobiTs.medianMs / t.jacobi.medianMs))} faster (first two columns).`,
     '',
     protectorIntactNote,
   ],
