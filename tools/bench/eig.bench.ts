@@ -24,7 +24,7 @@ import {
   quick,
   randomArray,
   rng,
-  time,
+  timeInterleaved,
   timeRoundRobin,
   writeReport,
   type Table,
@@ -93,10 +93,10 @@ function mlBackwardError(A: Float64Array, n: number, e: EigenvalueDecomposition)
 
 const sizes = quick ? [64, 128] : [64, 128, 256];
 
-/** Runs `fn` with the backend forced to TypeScript. */
-function onTs(fn: () => void): () => void {
+/** Runs `fn` with the backend forced to `backend`. */
+function onBackend(backend: 'typescript' | 'wasm', fn: () => void): () => void {
   return () => {
-    setBackend('typescript');
+    setBackend(backend);
     try {
       fn();
     } finally {
@@ -124,7 +124,7 @@ for (const n of sizes) {
   const Ai = randomArray(rng(9000 + n), n * n) as Float64Array;
   const M = toMl(A, n);
   const { tsNoCond, full, noCond, left, values, complexFull, ml } = timeRoundRobin({
-    tsNoCond: onTs(() => eigGeneral(A, null, n, { cond: false })),
+    tsNoCond: onBackend('typescript', () => eigGeneral(A, null, n, { cond: false })),
     full: () => eigGeneral(A, null, n),
     noCond: () => eigGeneral(A, null, n, { cond: false }),
     left: () => eigGeneral(A, null, n, { left: true }),
@@ -189,16 +189,19 @@ interface SmallRow {
 const small: SmallRow[] = [];
 for (const n of [4, 6, 8, 12, 16, 32]) {
   const A = randomArray(rng(500 + n), n * n) as Float64Array;
-  const ts = time(onTs(() => eigGeneral(A, null, n, { cond: false })));
-  setBackend('wasm');
-  const wasm = time(() => eigGeneral(A, null, n, { cond: false }));
-  setBackend('auto');
+  // interleaved, like the large sizes, so that load from other processes hits both alike
+  const { ts, wasm } = timeInterleaved({
+    ts: onBackend('typescript', () => eigGeneral(A, null, n, { cond: false })),
+    wasm: onBackend('wasm', () => eigGeneral(A, null, n, { cond: false })),
+  });
   small.push({ n, ts: ts.medianMs * 1000, wasm: wasm.medianMs * 1000 });
   console.log(`n=${n}: TypeScript ${(ts.medianMs * 1000).toFixed(1)} µs, WASM reduction ${(wasm.medianMs * 1000).toFixed(1)} µs`);
 }
 
 const loadAtEnd = loadavg()[0]!;
 const ms = (t: Timing): string => fmt(t.medianMs, 1);
+/** `a–b×`: the range of some ratios. */
+const range = (xs: number[]): string => `${fmt(Math.min(...xs), 1)}–${fmt(Math.max(...xs), 1)}×`;
 const timing: Table = {
   title: 'Median wall time per call, ms (eigenvalues and right eigenvectors unless stated)',
   columns: [
@@ -246,17 +249,20 @@ writeReport({
     'estimates cond(V) (one LU of V plus power iteration); `{ cond: false }` is the like-for-like comparison with ' +
     'ml-matrix, `{ left: true }` adds W = V⁻ᴴ. The Hessenberg reduction, Q, the QR iteration and the eigenvectors ' +
     'run in WASM-SIMD (assembly/eig.ts) under the default backend; the "TypeScript path" column forces the reference ' +
-    'implementation. The calls of one row run interleaved, so their ratios are fair even ' +
-    `though this machine was shared (1-minute load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadAtEnd, 1)} at ` +
-    'end; absolute times are noisy).',
+    'implementation. The calls of one row run round-robin, so load from other processes, if any, hits them ' +
+    `alike and their ratios stay fair (1-minute load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadAtEnd, 1)} ` +
+    'at end, this benchmark itself counting for about 1).',
   tables: [timing, crossover, accuracy],
   notes: [
     'The WASM-SIMD reduction (assembly/eig.ts: Hessenberg, Q, the QR sweeps with f64x2 row/column updates and padded',
-    'strides, and the eigenvector back substitution; real and complex) is 2.5–4× faster than the TypeScript path at',
-    'n ≥ 64; with it the like-for-like call is 5–8× faster than ml-matrix. For orientation, numpy (LAPACK dgeev /',
-    'zgeev via OpenBLAS) run once under similar load took 1.8 / 10.6 / 37 ms (real) and 4.6 / 25 / 491 ms (complex) at',
-    'n = 64 / 128 / 256; the figures quoted for an idle machine of this kind are ml-matrix 4.2 / 33 / 274 ms and numpy',
-    '1.1 / 7.0 / 26 ms. The cond(V) estimate (the difference between the first two columns) is a real LU of V (WASM,',
+    'strides, and the eigenvector back substitution; real and complex) makes the like-for-like call',
+    `${range(rows.map((r) => r.tsNoCond.medianMs / r.noCond.medianMs))} faster than the TypeScript path at`,
+    `n = ${rows.map((r) => r.n).join(' / ')}, and ${range(rows.map((r) => r.ml.medianMs / r.noCond.medianMs))} faster than`,
+    'ml-matrix. For orientation, numpy (LAPACK dgeev / zgeev via OpenBLAS), run once earlier on this machine while it',
+    'was loaded, took 1.8 / 10.6 / 37 ms (real) and 4.6 / 25 / 491 ms (complex) at n = 64 / 128 / 256; the figures',
+    'quoted for an idle machine of this kind are ml-matrix 4.2 / 33 / 274 ms',
+    `(this run: ${rows.map((r) => fmt(r.ml.medianMs, 1)).join(' / ')} ms) and numpy 1.1 / 7.0 / 26 ms. The cond(V)`,
+    'estimate (the difference between the first two columns) is a real LU of V (WASM,',
     'assembly/lu.ts) plus power iteration in TypeScript; balancing, ordering, normalization and the solves for the',
     'left vectors (W = V⁻ᴴ) are TypeScript. LAPACK keeps its lead at n = 256 through blocked (level-3) Hessenberg',
     'reduction and small-bulge multishift QR with aggressive early deflation (dlaqr0), which this single-bulge code',
