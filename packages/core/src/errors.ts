@@ -9,7 +9,7 @@
  * @module
  */
 
-/** Base class of every error @ad raises on purpose. `code` is stable across versions; match on it or on the class. */
+/** Base class of every error `@ad` raises on purpose. `code` is stable across versions; match on it or on the class. */
 export class AdError extends Error {
   /** A stable machine-readable code, e.g. `'AD_SHAPE'`. */
   readonly code: string;

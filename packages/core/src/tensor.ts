@@ -7,20 +7,20 @@
 import { Matrix } from 'ml-matrix';
 import { DTypeError, ShapeError } from './errors.js';
 
-/** The element types @ad knows. float32 exists for real tensors only; complex is complex128. */
+/** The element types `@ad` knows. float32 exists for real tensors only; complex is complex128. */
 export type DType = 'float64' | 'float32' | 'complex128';
 
 /** Nested arrays of numbers (a real tensor) or of `[re, im]` pairs (a complex one, with `{ dtype: 'complex128' }`). */
 export type NestedArray = number | readonly NestedArray[];
 
-/** The part of ml-matrix's `Matrix` that @ad reads: anything with rows, columns and `get(i, j)`. */
+/** The part of ml-matrix's `Matrix` that `@ad` reads: anything with rows, columns and `get(i, j)`. */
 export interface MatrixLike {
   readonly rows: number;
   readonly columns: number;
   get(row: number, column: number): number;
 }
 
-/** What every @ad function accepts where it wants a tensor: a Tensor, a number, nested arrays or an ml-matrix Matrix. */
+/** What every `@ad` function accepts where it wants a tensor: a Tensor, a number, nested arrays or an ml-matrix Matrix. */
 export type TensorLike = Tensor | number | readonly NestedArray[] | MatrixLike;
 
 /** A dense row-major tensor. Create one with {@link tensor}, {@link scalar}, {@link zeros}, {@link eye}. */

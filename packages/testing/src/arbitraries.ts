@@ -294,7 +294,7 @@ export function matrixWithSpectrum(values: readonly number[]): fc.Arbitrary<Tens
  * `multiplicities[k]` times; Q, c₀ and g shrink, the multiplicities never change.
  *
  * **Numerical notes**: eigenvalues inside a cluster agree to O(n·ε·‖A‖) — an exact cluster for any degeneracy
- * tolerance of @ad (ε^0.6 absolute).
+ * tolerance of `@ad` (ε^0.6 absolute).
  *
  * **References**: G. W. Stewart (1980) for the orthogonal factor; exact clusters are where eigen rules need their
  * degeneracy policy (DESIGN.md, "Degeneracy").
