@@ -36,7 +36,6 @@ export function project(x: TensorLike, structure: Structure = 'general', primal?
   switch (structure) {
     case 'symmetric':
     case 'spd':
-      if (t.dtype === 'complex128') return scale(add(t, transpose(t)), 0.5);
       return scale(add(t, transpose(t)), 0.5);
     case 'hermitian':
       return scale(add(t, adjoint(t)), 0.5);
