@@ -9,6 +9,7 @@ import { Tensor, asTensor, castTensor, ones, primalOf, sameShape, zeros } from '
 import { type Tangent, isZeroTangent, unthunk } from './tangents.js';
 import { ForwardTracer, Level, ReverseTracer, Tracer, live, popLevel, pushLevel, withAnomalyMode } from './trace.js';
 import { backward } from './backward.js';
+import { addTangents } from './accumulate.js';
 import { treeMap, treeMap2, type PyTree } from './pytree.js';
 import { reshape, stack } from './ops/shape.js';
 
@@ -43,8 +44,9 @@ function collectOutputSeeds(level: Level, out: unknown, seed: unknown, cot: Map<
     if (!sameShape(s.shape, out.shape)) {
       throw new ShapeError(`vjp: the cotangent${path ? ' at ' + path : ''} has shape [${s.shape.join(', ')}] but the output has shape [${out.shape.join(', ')}]`);
     }
+    // The same value may appear at several places of the output: its cotangent is the sum of their seeds.
     const prev = cot.get(out.id);
-    cot.set(out.id, prev === undefined ? s : (prev as Tensor));
+    cot.set(out.id, prev === undefined ? s : addTangents(prev, s));
     return;
   }
   if (Array.isArray(out)) {

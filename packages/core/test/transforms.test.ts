@@ -148,6 +148,16 @@ describe('pytrees, argnums and aux', () => {
     const [g] = pb({ a: tensor([1, 1]) });
     expect(toArray(g as Tensor)).toEqual([2, 4]);
   });
+
+  it('vjp sums the cotangents of a value returned at several places of the output', () => {
+    const [, pb] = vjp((x: Tensor) => {
+      const y = square(x);
+      return [y, { again: y }];
+    }, tensor([1, 2]));
+    const [g] = pb([tensor([1, 1]), { again: tensor([3, -1]) }]);
+    // d/dx Σ (c₁ + c₂) x² = 2x (c₁ + c₂) = [2·1·4, 2·2·0]
+    expect(toArray(g as Tensor)).toEqual([8, 0]);
+  });
 });
 
 describe('complex inputs', () => {
