@@ -160,6 +160,11 @@ export function unravel(flat: number, shape: readonly number[]): number[] {
   return idx;
 }
 
+/** " of matrix [i, j]" naming matrix `b` of a batch in error messages, "" for an unbatched input. */
+export function whichMatrix(shape: { readonly batchShape: readonly number[] }, b: number): string {
+  return shape.batchShape.length > 0 ? ` of matrix [${unravel(b, shape.batchShape).join(', ')}]` : '';
+}
+
 /**
  * Checks that every entry of `A` (real and imaginary parts) is finite.
  *
@@ -264,7 +269,7 @@ export function requireHermitian(A: Tensor, fname: string, arg = 'A', tol = symm
     if (worst > tol * maxAbs) {
       const sym = im ? 'Hermitian' : 'symmetric';
       const op = `${arg}${im ? 'ᴴ' : 'ᵀ'}`;
-      const where = batchShape.length > 0 ? ` of matrix [${unravel(b, batchShape).join(', ')}]` : '';
+      const where = whichMatrix({ batchShape }, b);
       throw new NotSymmetricError(
         `${fname}: ${arg} is not ${sym} (max |${arg} − ${op}| = ${worst.toExponential(1)} at [${wi}, ${wj}]${where}, ` +
           `above ${tol.toExponential(0)}·max|${arg}| = ${(tol * maxAbs).toExponential(1)}); ` +

@@ -27,6 +27,7 @@ import {
   real,
   realDType,
   reshape,
+  shapeSize,
   slice,
   square,
   stack,
@@ -36,7 +37,7 @@ import {
   type DType,
 } from '@ad/core';
 import { degeneracyTolerance, findClusters, type Cluster } from '@ad/kernels';
-import { requireBooleanOptions, requireOptionsObject, unravel } from './checks.js';
+import { requireBooleanOptions, requireOptionsObject, whichMatrix } from './checks.js';
 
 /**
  * What a rule does with eigenvector derivatives inside a cluster of (nearly) equal eigenvalues:
@@ -218,7 +219,7 @@ export interface Spectrum {
 export function spectrumOf(values: Tensor, tol: { atol: number; rtol: number }): Spectrum {
   const n = values.shape[values.shape.length - 1] ?? 0;
   const batchShape = values.shape.slice(0, -1);
-  const count = n === 0 ? batchShape.reduce((p, d) => p * d, 1) : values.size / n;
+  const count = shapeSize(batchShape);
   const vals = Float64Array.from(values.data);
   const clusters: Cluster[][] = [];
   let degenerate = false;
@@ -231,10 +232,7 @@ export function spectrumOf(values: Tensor, tol: { atol: number; rtol: number }):
   return { n, batchShape, count, values: vals, clusters, degenerate };
 }
 
-/** " of matrix [i, j]" for batched input, "" otherwise. */
-export function whichMatrix(spec: Pick<Spectrum, 'batchShape'>, b: number): string {
-  return spec.batchShape.length > 0 ? ` of matrix [${unravel(b, spec.batchShape).join(', ')}]` : '';
-}
+export { whichMatrix } from './checks.js';
 
 /** The values [start, end) of matrix b of a spectrum, as plain numbers (for error messages and fields). */
 export function spectrumValues(spec: Spectrum, b: number, start: number, end: number): number[] {

@@ -117,7 +117,7 @@ function decompose(A: Tensor, opts: EighOptions | undefined, fname: string, want
       info = r.info;
     }
     if (info > 0) {
-      const where = batchShape.length > 0 ? whichMatrix({ batchShape }, b) : '';
+      const where = whichMatrix({ batchShape }, b);
       throw new ConvergenceError(
         `${fname}: the QL iteration did not converge for eigenvalue ${info - 1}${where} of a ${n}×${n} matrix within its bound ` +
           `of 30·n iterations; the input may be badly scaled — try rescaling A`,
