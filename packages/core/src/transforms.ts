@@ -254,6 +254,9 @@ export interface JacobianOptions {
 /**
  * The Jacobian of a tensor function of one tensor argument: shape `[...outShape, ...inShape]`.
  *
+ * **Method**: reverse mode records f once and pulls back one unit cotangent per output entry; forward mode pushes one
+ * unit tangent per input entry (no tape). `'auto'` records f, then takes whichever needs fewer passes.
+ *
  * @example
  * ```ts
  * jacobian((x) => mul(x, x))(tensor([1, 2]));   // [[2, 0], [0, 4]]
@@ -264,27 +267,32 @@ export function jacobian(f: (x: Tensor) => Tensor, options: JacobianOptions = {}
     const x = asTensor(x0, 'jacobian');
     if (x.dtype === 'complex128') throw new DTypeError('jacobian: complex inputs are not supported; split into real and imaginary parts');
     const n = x.size;
-    const basis = (i: number): Tensor => {
-      const e = zeros(x.shape, x.dtype);
+    const unit = (like: Tensor, i: number): Tensor => {
+      const e = zeros(like.shape, like.dtype);
       e.data[i] = 1;
       return e;
     };
-    const [y, pullback] = vjp(f as (...a: never[]) => Tensor, x);
-    const yt = asTensor(y, 'jacobian: output');
-    const m = yt.size;
     const mode = options.mode ?? 'auto';
-    const useReverse = mode === 'reverse' || (mode === 'auto' && m <= n);
-    if (useReverse) {
-      const rows: Tensor[] = [];
-      for (let i = 0; i < m; i++) {
-        const e = zeros(yt.shape, yt.dtype);
-        e.data[i] = 1;
-        rows.push(reshape(pullback(e)[0] as Tensor, [n]));
+    let yt: Tensor | undefined;
+    if (mode !== 'forward') {
+      const [y, pullback] = vjp(f as (...a: never[]) => Tensor, x);
+      yt = asTensor(y, 'jacobian: output');
+      const m = yt.size;
+      if (mode === 'reverse' || m <= n) {
+        const rows: Tensor[] = [];
+        for (let i = 0; i < m; i++) rows.push(reshape(pullback(unit(yt, i))[0] as Tensor, [n]));
+        return reshape(m === 0 ? zeros([0, n]) : stack(rows), [...yt.shape, ...x.shape]);
       }
-      return reshape(m === 0 ? zeros([0, n]) : stack(rows), [...yt.shape, ...x.shape]);
     }
+    // Forward mode needs no tape: the output's shape comes with the first jvp (hessian relies on this path).
     const cols: Tensor[] = [];
-    for (let j = 0; j < n; j++) cols.push(reshape(asTensor(jvp(f as (...a: never[]) => Tensor, [x], [basis(j)])[1], 'jacobian'), [m]));
+    for (let j = 0; j < n; j++) {
+      const [y, dy] = jvp(f as (...a: never[]) => Tensor, [x], [unit(x, j)]);
+      yt ??= asTensor(y, 'jacobian: output');
+      cols.push(reshape(asTensor(dy, 'jacobian'), [yt.size]));
+    }
+    yt ??= asTensor(f(x), 'jacobian: output');
+    const m = yt.size;
     return reshape(n === 0 ? zeros([m, 0]) : stack(cols, 1), [...yt.shape, ...x.shape]);
   };
 }
