@@ -5,7 +5,7 @@
  */
 import { gemm, zgemm } from '@ad/kernels';
 import { ShapeError } from '../errors.js';
-import { Tensor, allocData, broadcastShapes, promoteTypes, shapeSize, castTensor, zeros } from '../tensor.js';
+import { Tensor, allocData, broadcastShapes, promoteTypes, sameShape, shapeSize, castTensor, zeros } from '../tensor.js';
 import { coreSamples } from './samples.js';
 import { defineRule } from '../rule.js';
 import type { Op1, Op2 } from './util.js';
@@ -230,7 +230,7 @@ export const trace: Op1 = defineRule({
   primal: (x: Tensor) => {
     const [m, n] = requireMatrix(x, 'trace');
     if (m !== n) throw new ShapeError(`trace: expected square matrices, got shape [${x.shape.join(', ')}]`);
-    return sumLast(diagRaw(x));
+    return sum(diagRaw(x), -1);
   },
   frule: ([x], [dx]) => [trace(x), trace(dx)],
   rrule: (x: Tensor) => [
@@ -238,24 +238,6 @@ export const trace: Op1 = defineRule({
     (dy) => [mul(broadcastTo(reshape(dy, [...dy.shape, 1, 1]), x.shape), eyeLike(x))],
   ],
 });
-
-function sumLast(v: Tensor): Tensor {
-  const p = v.shape[v.ndim - 1]!;
-  const batch = v.shape.slice(0, -1);
-  const nb = shapeSize(batch);
-  const out = zeros(batch, v.dtype);
-  for (let b = 0; b < nb; b++) {
-    let s = 0;
-    let si = 0;
-    for (let i = 0; i < p; i++) {
-      s += v.data[b * p + i]!;
-      if (v.im) si += v.im[b * p + i]!;
-    }
-    out.data[b] = s;
-    if (out.im) out.im[b] = si;
-  }
-  return out;
-}
 
 /**
  * Σᵢ aᵢ bᵢ over all entries of two equally shaped tensors (no conjugation; for ⟨a, b⟩ = Re Σ conj(aᵢ) bᵢ use
@@ -270,8 +252,8 @@ export const dot: Op2 = defineRule({
   samples: coreSamples('dot'),
   structure: ['general', 'general'],
   primal: (a: Tensor, b: Tensor) => {
-    if (a.size !== b.size || a.ndim !== b.ndim || a.shape.some((d, i) => d !== b.shape[i])) {
-      throw new ShapeError(`dot: shapes differ: [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`);
+    if (!sameShape(a.shape, b.shape)) {
+      throw new ShapeError(`dot: expected two tensors of the same shape, got [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`);
     }
     return sum(mul(a, b));
   },
