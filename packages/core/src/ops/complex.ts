@@ -6,7 +6,7 @@
  * @module
  */
 import { DTypeError } from '../errors.js';
-import { Tensor, broadcastShapes, castTensor, sameShape, type DType } from '../tensor.js';
+import { Tensor, broadcastShapes, castTensor, realDType, sameShape, zeros, type DType } from '../tensor.js';
 import { coreSamples } from './samples.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
 import type { Op1, Op2 } from './util.js';
@@ -27,11 +27,12 @@ export const real: Op1 = defineRule({
   structure: ['general'],
   primal: (z: Tensor) => (z.im ? new Tensor(z.shape, 'float64', z.data) : z),
   frule: ([z], [dz]) => [real(z), real(dz)],
-  rrule: (z: Tensor) => [real(z), (dy) => [z.im ? complex(dy, zerosOf(dy)) : dy]],
+  rrule: (z: Tensor) => [real(z), (dy) => [z.im ? complex(dy, realZeros(dy)) : dy]],
 });
 
-function zerosOf(t: Tensor): Tensor {
-  return new Tensor(t.shape, t.dtype === 'complex128' ? 'float64' : t.dtype, t.dtype === 'float32' ? new Float32Array(t.size) : new Float64Array(t.size));
+/** Zeros with t's shape and real dtype (float32 stays float32). */
+function realZeros(t: Tensor): Tensor {
+  return zeros(t.shape, realDType(t.dtype));
 }
 
 /**
@@ -45,9 +46,9 @@ export const imag: Op1 = defineRule({
   name: '@ad/core/imag',
   samples: coreSamples('imag'),
   structure: ['general'],
-  primal: (z: Tensor) => (z.im ? new Tensor(z.shape, 'float64', z.im) : zerosOf(z)),
+  primal: (z: Tensor) => (z.im ? new Tensor(z.shape, 'float64', z.im) : realZeros(z)),
   frule: ([z], [dz]) => [imag(z), imag(dz)],
-  rrule: (z: Tensor) => [imag(z), (dy) => [z.im ? complex(zerosOf(dy), dy) : zerosOf(dy)]],
+  rrule: (z: Tensor) => [imag(z), (dy) => [z.im ? complex(realZeros(dy), dy) : realZeros(dy)]],
 });
 
 /**
@@ -79,13 +80,8 @@ export const complex: Op2 = defineRule({
   structure: ['real', 'real'],
   primal: (re: Tensor, im: Tensor) => {
     if (re.im || im.im) throw new DTypeError('complex: re and im must be real tensors');
-    if (sameShape(re.shape, im.shape)) {
-      return new Tensor(re.shape, 'complex128', Float64Array.from(re.data), Float64Array.from(im.data));
-    }
-    const shape = broadcastShapes(re.shape, im.shape, 'complex');
-    const r = broadcastToRaw(re, shape);
-    const i = broadcastToRaw(im, shape);
-    return new Tensor(shape, 'complex128', Float64Array.from(r.data), Float64Array.from(i.data));
+    const shape = sameShape(re.shape, im.shape) ? re.shape : broadcastShapes(re.shape, im.shape, 'complex');
+    return new Tensor(shape, 'complex128', Float64Array.from(broadcastToRaw(re, shape).data), Float64Array.from(broadcastToRaw(im, shape).data));
   },
   frule: ([re, im], [dre, dim]) => [complex(re, im), complex(dre, dim)],
   rrule: (re: Tensor, im: Tensor) => [complex(re, im), (dy) => [sumTo(real(dy), re.shape), sumTo(imag(dy), im.shape)]],
