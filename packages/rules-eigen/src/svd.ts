@@ -65,7 +65,7 @@ import {
   zeros,
   type DifferentiableFunction,
 } from '@ad/core';
-import { findClusters, svd as svdKernel, type Cluster } from '@ad/kernels';
+import { SVD_MAX_SWEEPS, findClusters, svd as svdKernel, type Cluster } from '@ad/kernels';
 import { storeColumnMajor } from './batch.js';
 import { asCotangent, cotangentField, requireFinite, requireOptionsObject } from './checks.js';
 import {
@@ -92,7 +92,7 @@ export interface SvdOptions {
    * `DegeneracyOptions`; defaults: policy `'gauge'`, atol ε^0.6, rtol ε^0.4 of the dtype).
    */
   degeneracy?: DegeneracyOptions;
-  /** Bound on the Jacobi sweeps of the kernel (default 40); running out raises `ConvergenceError`. */
+  /** Bound on the Jacobi sweeps of the kernel (default `SVD_MAX_SWEEPS` of @ad/kernels, 40); running out raises `ConvergenceError`. */
   maxSweeps?: number;
 }
 
@@ -173,7 +173,7 @@ function decompose(A: Tensor, opts: SvdOptions | undefined, fname: string, wantV
   const U = wantVectors ? zeros([...batchShape, m, p], dtype) : undefined;
   const Vt = wantVectors ? zeros([...batchShape, p, n], dtype) : undefined;
   if (p === 0) return { U, S, Vt };
-  const maxSweeps = opts?.maxSweeps ?? 40;
+  const maxSweeps = opts?.maxSweeps ?? SVD_MAX_SWEEPS;
   for (let b = 0; b < count; b++) {
     const a = Float64Array.from(A.data.subarray(b * m * n, (b + 1) * m * n));
     const r = svdKernel(a, m, n, { vectors: wantVectors, maxSweeps });
