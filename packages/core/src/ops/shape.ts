@@ -5,12 +5,11 @@
  * @module
  */
 import { ShapeError } from '../errors.js';
-import { Tensor, allocData, asTensor, broadcastShapes, promoteTypes, sameShape, shapeSize, stridesOf, zeros, type TensorLike } from '../tensor.js';
+import { Tensor, allocData, asTensor, broadcastShapes, castTensor, promoteTypes, realDType, sameShape, shapeSize, stridesOf, zeros, type TensorLike } from '../tensor.js';
 import { coreSamples } from './samples.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
 import { NoTangent } from '../tangents.js';
 import { broadcastOffsets, broadcastToRaw, normalizeAxis, sumToRaw } from './raw.js';
-import { cast } from './complex.js';
 
 type ShapeOp = DifferentiableFunction<[Tensor, readonly number[]], Tensor>;
 type SliceOp = DifferentiableFunction<[Tensor, readonly number[], (readonly (number | undefined)[])?], Tensor>;
@@ -182,7 +181,7 @@ export const concatN: DifferentiableFunction<[number, ...Tensor[]], Tensor> = de
     const out = zeros(shape, dtype);
     const lo = new Array<number>(shape.length).fill(0);
     for (const x of xs) {
-      copyBlock(x.dtype === dtype ? x : cast(x, dtype), shape, lo, false, out);
+      copyBlock(castTensor(x, dtype), shape, lo, false, out);
       lo[ax]! += x.shape[ax]!;
     }
     return out;
@@ -297,7 +296,7 @@ export function where(
 /** An identity pattern with the shape of `t` (ones on the diagonal of each trailing matrix), as a constant tensor. */
 export function eyeLike(t: Tensor): Tensor {
   const nd = t.shape.length;
-  const out = zeros(t.shape, t.dtype === 'float32' ? 'float32' : 'float64');
+  const out = zeros(t.shape, realDType(t.dtype));
   if (nd < 2) {
     out.data.fill(1);
     return out;
