@@ -195,7 +195,8 @@ function decompose(A: Tensor, opts: EigOptions | undefined, fname: string, want:
           `its bound of 30·max(10, n) sweeps per eigenvalue; the matrix may be badly scaled — try rescaling A`,
         30 * Math.max(10, n),
         Number.NaN,
-        0,
+        // QR deflates a subdiagonal entry below ε times its neighbours (Ahues–Tisseur): the tolerance is ε, relative
+        Number.EPSILON,
       );
     }
     values.data.set(r.valuesRe, b * n);

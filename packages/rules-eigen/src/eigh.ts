@@ -124,7 +124,8 @@ function decompose(A: Tensor, opts: EighOptions | undefined, fname: string, want
         30 * n,
         // the kernel reports which eigenvalue failed, not a residual: there is no number to give here
         Number.NaN,
-        0,
+        // QL deflates when |e_m| ≤ ε·max(|d_k| + |e_k|): the tolerance is ε, relative
+        Number.EPSILON,
       );
     }
     values.data.set(lam, b * n);

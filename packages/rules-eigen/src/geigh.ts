@@ -166,7 +166,8 @@ function decompose(
           'within its bound of 30·n iterations; A or B may be badly scaled — try rescaling them',
         30 * n,
         Number.NaN,
-        0,
+        // QL deflates when |e_m| ≤ ε·max(|d_k| + |e_k|): the tolerance is ε, relative
+        Number.EPSILON,
       );
     }
     values.data.set(r.values, b * n);
