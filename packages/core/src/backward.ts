@@ -89,7 +89,6 @@ export function backward(level: Level, cot: Map<number, Tangent>): void {
       if (!(ct instanceof Tensor)) {
         throw new RuleError(`${entry.name}: pullback returned a ${describeTangent(ct)} cotangent for tensor argument ${i}`, entry.name);
       }
-      if (!(input instanceof Tensor)) continue;
       if (!sameShape(ct.shape, input.shape)) {
         throw new ShapeError(
           `${entry.name}: pullback returned a cotangent of shape [${ct.shape.join(', ')}] for argument ${i} of shape [${input.shape.join(', ')}]`,

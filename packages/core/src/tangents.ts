@@ -69,7 +69,15 @@ export function isZeroTangent(t: unknown): t is ZeroTangentType | NoTangentType 
   return t === ZeroTangent || t === NoTangent || t instanceof ZeroTangentType || t instanceof NoTangentType;
 }
 
-/** Forces thunks (recursively through structures). */
+/**
+ * Forces a thunk (and a thunk it returns in turn). Other tangents, structures included, are returned as they are: a
+ * thunk inside an array or object stays lazy.
+ *
+ * @example
+ * ```ts
+ * unthunk(thunk(() => tensor([1, 2])));   // Tensor [1, 2]
+ * ```
+ */
 export function unthunk(t: Tangent): Tangent {
   if (t instanceof Thunk) return unthunk(t.force());
   return t;
