@@ -89,12 +89,6 @@ export function defineRule<A extends readonly unknown[], Y>(spec: RuleSpec<A, Y>
   return fn;
 }
 
-function argStructure(spec: RuleSpec<readonly unknown[], unknown>, i: number, arg: unknown): ArgStructure {
-  const s = spec.structure?.[i];
-  if (s !== undefined) return s;
-  return arg instanceof Tensor ? 'general' : 'nondiff';
-}
-
 function normalizeArgs(spec: RuleSpec<readonly unknown[], unknown>, rawArgs: readonly unknown[]): unknown[] {
   // Omitted optional arguments are passed as undefined, so a pullback always returns one cotangent per declared one.
   const n = Math.max(rawArgs.length, spec.structure?.length ?? 0);
@@ -129,7 +123,7 @@ function callRule<A extends readonly unknown[], Y>(spec: RuleSpec<A, Y>, rawArgs
   if (level.kind === 'forward') {
     const tangents = args.map((a, i) => {
       if (a instanceof ForwardTracer && a.level === level) return a.tangent;
-      if (argStructure(spec as never, i, a) === 'nondiff' || !(a instanceof Tensor)) return NoTangent;
+      if (!(a instanceof Tensor) || spec.structure?.[i] === 'nondiff') return NoTangent;
       return spec.zeroTangents === 'structural' ? ZeroTangent : zeros(a.shape, a.dtype);
     });
     const [y, dy] = spec.frule(primals as unknown as A, tangents as unknown as Tangents<A>);
