@@ -2,7 +2,7 @@
  * Reductions: `sum`, `mean`, `max`, `min`, over all entries (→ 0-d) or one axis (removed; negative axes allowed).
  * @module
  */
-import { DTypeError } from '../errors.js';
+import { DTypeError, ShapeError } from '../errors.js';
 import { Tensor, allocData, shapeSize } from '../tensor.js';
 import { coreSamples } from './samples.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
@@ -22,6 +22,9 @@ function reduceRaw(x: Tensor, axis: number | undefined, op: 'sum' | 'max' | 'min
   const len = ax < 0 ? x.size : shape[ax]!;
   const inner = ax < 0 ? 1 : shapeSize(shape.slice(ax + 1));
   const outShape = ax < 0 ? [] : [...shape.slice(0, ax), ...shape.slice(ax + 1)];
+  if (len === 0 && op !== 'sum') {
+    throw new ShapeError(`${name}: an empty ${ax < 0 ? 'tensor' : `axis ${ax}`} has no ${op} (shape [${shape.join(', ')}])`);
+  }
   const out = allocData(x.dtype, outer * inner);
   const outIm = x.im ? new Float64Array(outer * inner) : undefined;
   for (let o = 0; o < outer; o++) {
@@ -43,7 +46,6 @@ function reduceRaw(x: Tensor, axis: number | undefined, op: 'sum' | 'max' | 'min
       if (outIm) outIm[o * inner + i] = accIm;
     }
   }
-  if (len === 0 && op !== 'sum') throw new DTypeError(`${name}: cannot reduce an empty axis`);
   return new Tensor(outShape, x.dtype, out, outIm);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testFrule, testRrule } from '@ad/testing';
-import { Tensor, grad, jvp, max, mean, min, sum, tensor, toArray } from '../../src/index.js';
+import { ShapeError, Tensor, grad, jvp, max, mean, min, sum, tensor, toArray, zeros } from '../../src/index.js';
 import { complexTensor, distinctTensor, forAll, realTensor } from '../helpers.js';
 
 const ok = (report: { ok: boolean; failures: unknown[] }): void => {
@@ -41,5 +41,11 @@ describe('reductions', () => {
     expect(toArray(sum(tensor([[1, 2], [3, 4]]), 0))).toEqual([4, 6]);
     expect(toArray(mean(tensor([[1, 2], [3, 4]]), -1))).toEqual([1.5, 3.5]);
     expect(() => sum(tensor([1]), 3)).toThrow(/axis 3 is out of range/);
+  });
+
+  it('max and min of an empty axis are a ShapeError naming the axis and shape', () => {
+    expect(() => max(tensor([]))).toThrow(ShapeError);
+    expect(() => min(zeros([2, 0]), 1)).toThrow(/min: an empty axis 1 has no min \(shape \[2, 0\]\)/);
+    expect(toArray(sum(zeros([2, 0]), 1))).toEqual([0, 0]);
   });
 });
