@@ -8,10 +8,9 @@ import { ShapeError } from '../errors.js';
 import { Tensor, allocData, broadcastShapes, promoteTypes, sameShape, shapeSize, castTensor, zeros } from '../tensor.js';
 import { coreSamples } from './samples.js';
 import { defineRule } from '../rule.js';
-import type { Op1, Op2 } from './util.js';
+import { conjIfComplex, type Op1, type Op2 } from './util.js';
 import { broadcastOffsets, transposeRaw } from './raw.js';
 import { add, mul } from './arithmetic.js';
-import { conj } from './complex.js';
 import { concatN, reshape, sumTo, broadcastTo, eyeLike } from './shape.js';
 import { sum } from './reduce.js';
 
@@ -258,5 +257,5 @@ export const dot: Op2 = defineRule({
     return sum(mul(a, b));
   },
   frule: ([a, b], [da, db]) => [dot(a, b), add(dot(da, b), dot(a, db))],
-  rrule: (a: Tensor, b: Tensor) => [dot(a, b), (dy) => [mul(dy, conj(b)), mul(dy, conj(a))]],
+  rrule: (a: Tensor, b: Tensor) => [dot(a, b), (dy) => [mul(dy, conjIfComplex(b)), mul(dy, conjIfComplex(a))]],
 });

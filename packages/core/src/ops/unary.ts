@@ -7,7 +7,7 @@
 import { Tensor } from '../tensor.js';
 import { coreSamples } from './samples.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
-import type { Op1 } from './util.js';
+import { conjIfComplex, type Op1 } from './util.js';
 import { NoTangent } from '../tangents.js';
 import { unaryRaw } from './raw.js';
 import { div, mul, neg, scale, sub } from './arithmetic.js';
@@ -61,7 +61,7 @@ export const exp: Op1 = defineRule({
   },
   rrule: (x: Tensor) => {
     const y = exp(x);
-    return [y, (dy) => [mul(dy, conj(y))]];
+    return [y, (dy) => [mul(dy, conjIfComplex(y))]];
   },
 });
 
@@ -78,7 +78,7 @@ export const log: Op1 = defineRule({
   structure: ['general'],
   primal: (x: Tensor) => unaryRaw(x, Math.log, clog, 'log'),
   frule: ([x], [dx]) => [log(x), div(dx, x)],
-  rrule: (x: Tensor) => [log(x), (dy) => [div(dy, conj(x))]],
+  rrule: (x: Tensor) => [log(x), (dy) => [div(dy, conjIfComplex(x))]],
 });
 
 /**
@@ -99,7 +99,7 @@ export const sqrt: Op1 = defineRule({
   },
   rrule: (x: Tensor) => {
     const y = sqrt(x);
-    return [y, (dy) => [div(dy, scale(conj(y), 2))]];
+    return [y, (dy) => [div(dy, scale(conjIfComplex(y), 2))]];
   },
 });
 
@@ -116,7 +116,7 @@ export const square: Op1 = defineRule({
   structure: ['general'],
   primal: (x: Tensor) => unaryRaw(x, (v) => v * v, (r, i, o) => ((o[0] = r * r - i * i), (o[1] = 2 * r * i)), 'square'),
   frule: ([x], [dx]) => [square(x), scale(mul(x, dx), 2)],
-  rrule: (x: Tensor) => [square(x), (dy) => [scale(mul(dy, conj(x)), 2)]],
+  rrule: (x: Tensor) => [square(x), (dy) => [scale(mul(dy, conjIfComplex(x)), 2)]],
 });
 
 function powReal(p: number): (v: number) => number {
@@ -150,7 +150,7 @@ export const pow: DifferentiableFunction<[Tensor, number], Tensor> = defineRule(
   frule: ([x, p], [dx]) => [pow(x, p), p === 0 ? scale(dx, 0) : mul(scale(pow(x, p - 1), p), dx)],
   rrule: (x: Tensor, p: number) => [
     pow(x, p),
-    (dy) => [p === 0 ? scale(dy, 0) : mul(dy, conj(scale(pow(x, p - 1), p))), NoTangent],
+    (dy) => [p === 0 ? scale(dy, 0) : mul(dy, conjIfComplex(scale(pow(x, p - 1), p))), NoTangent],
   ],
 });
 
@@ -219,7 +219,7 @@ export const sin: Op1 = defineRule({
   structure: ['general'],
   primal: (x: Tensor) => unaryRaw(x, Math.sin, csin, 'sin'),
   frule: ([x], [dx]) => [sin(x), mul(cos(x), dx)],
-  rrule: (x: Tensor) => [sin(x), (dy) => [mul(dy, conj(cos(x)))]],
+  rrule: (x: Tensor) => [sin(x), (dy) => [mul(dy, conjIfComplex(cos(x)))]],
 });
 
 /**
@@ -235,7 +235,7 @@ export const cos: Op1 = defineRule({
   structure: ['general'],
   primal: (x: Tensor) => unaryRaw(x, Math.cos, ccos, 'cos'),
   frule: ([x], [dx]) => [cos(x), neg(mul(sin(x), dx))],
-  rrule: (x: Tensor) => [cos(x), (dy) => [neg(mul(dy, conj(sin(x))))]],
+  rrule: (x: Tensor) => [cos(x), (dy) => [neg(mul(dy, conjIfComplex(sin(x))))]],
 });
 
 /**
@@ -256,7 +256,7 @@ export const tanh: Op1 = defineRule({
   },
   rrule: (x: Tensor) => {
     const y = tanh(x);
-    return [y, (dy) => [mul(dy, conj(sub(1, mul(y, y))))]];
+    return [y, (dy) => [mul(dy, conjIfComplex(sub(1, mul(y, y))))]];
   },
 });
 
