@@ -7,7 +7,7 @@
 import { DTypeError, ShapeError, Tensor, asTensor, isZeroTangent, type TensorLike } from '@ad/core';
 import { centralFdm, type FiniteDifferenceMethod } from './fdm.js';
 import { Structured, structureDirections, type StructureKind } from './structure.js';
-import { axpy, flatten, hasTensor, isPlainObject, toFloat64, unflatten, layoutOf } from './internal/tree.js';
+import { axpy, flatten, hasTensor, isPlainObject, maxAbsTree, toFloat64, unflatten, layoutOf } from './internal/tree.js';
 
 /** Options shared by the finite-difference functions. */
 export interface FdOptions {
@@ -159,18 +159,6 @@ export function perturbArg(a: unknown, v: unknown, t: number): unknown {
     return out;
   }
   return a;
-}
-
-function maxAbsTree(v: unknown): number {
-  let m = 0;
-  const walk = (x: unknown): void => {
-    if (x instanceof Tensor) {
-      for (let i = 0; i < x.size; i++) m = Math.max(m, Math.abs(x.data[i]!), Math.abs(x.im?.[i] ?? 0));
-    } else if (Array.isArray(x)) x.forEach(walk);
-    else if (isPlainObject(x)) Object.values(x).forEach(walk);
-  };
-  walk(v);
-  return m;
 }
 
 function scaleTree(v: unknown, s: number): unknown {

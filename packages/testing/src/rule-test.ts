@@ -43,6 +43,7 @@ import {
   hasTensor,
   isPlainObject,
   layoutOf,
+  maxAbsTree,
   multiIndex,
   snapshot,
   visitTensors,
@@ -306,10 +307,7 @@ class Run {
 
   /** d/dt of reduce(view(f(x + t·dirs))) at 0 by finite differences, on float64 copies of the arguments. */
   fd(dirs: readonly unknown[], reduce: (out: unknown) => Float64Array, method: FiniteDifferenceMethod = this.fdm): { value: Float64Array; errors: Float64Array } {
-    let s = 0;
-    for (const d of dirs) visitTensors(d, (t) => {
-      for (let k = 0; k < t.size; k++) s = Math.max(s, Math.abs(t.data[k]!), Math.abs(t.im?.[k] ?? 0));
-    });
+    const s = maxAbsTree(dirs);
     const probe = reduce(this.viewOf(this.p.call(this.values64)));
     if (s === 0) return { value: new Float64Array(probe.length), errors: new Float64Array(probe.length) };
     const g = (t: number) =>
@@ -495,10 +493,12 @@ class Run {
 
   /** FD of an arbitrary flat function of the differentiable arguments along dirs. */
   private fdOver(x64: unknown[], dirs: unknown[], fn: (xs: unknown[]) => Float64Array): { value: Float64Array; errors: Float64Array } {
-    let s = 0;
-    for (const d of dirs) visitTensors(d, (t) => {
-      for (let k = 0; k < t.size; k++) s = Math.max(s, Math.abs(t.data[k]!), Math.abs(t.im?.[k] ?? 0));
-    });
+    const s = maxAbsTree(dirs);
+    if (s === 0) {
+      // All-zero directions (given by the caller): the derivative is exactly 0; t / s below would be NaN.
+      const n = fn(x64).length;
+      return { value: new Float64Array(n), errors: new Float64Array(n) };
+    }
     const m = this.opts.oneSided ? this.fdm : this.central;
     const r = m.estimateVector((t) => fn(x64.map((a, j) => perturbArg(a, dirs[j], t / s))), 0);
     return { value: r.value.map((v) => v * s), errors: r.errors.map((e) => e * s) };

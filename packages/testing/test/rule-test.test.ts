@@ -56,6 +56,15 @@ describe('testRrule and testFrule on plain functions (through vjp and jvp)', () 
     expect(testFrule(f, [z]).ok).toBe(true);
   });
 
+  it('pass the second-order checks along a zero tangent given by the caller (the derivative there is exactly 0)', () => {
+    const f = (a: Tensor) => sum(mul(exp(a), a));
+    const zero = tensor([0, 0, 0]);
+    for (const r of [testRrule(f, [x], { order: 2, tangents: [zero] }), testFrule(f, [x], { order: 2, tangents: [zero] })]) {
+      expect(r.failures).toEqual([]);
+      expect(r.checks).toContain('order2');
+    }
+  });
+
   it('require the cotangent of a symmetric-marked argument to be symmetric', () => {
     const B = tensor([[1, 2, 0], [0, 1, 3], [-1, 0, 2]]);
     const notSym = testRrule((M: Tensor) => sum(mul(M, B)), [symmetric(A)]);

@@ -4,7 +4,7 @@
  * against its primal, perturbation x + t·ẋ in float64, and snapshots for mutation checks. Internal.
  * @module
  */
-import { Tensor, Thunk, isZeroTangent, unthunk, type Tangent } from '@ad/core';
+import { Tensor, Thunk, isZeroTangent, sameShape, unthunk, type Tangent } from '@ad/core';
 import { Structured } from '../structure.js';
 
 export function isPlainObject(x: unknown): x is Record<string, unknown> {
@@ -103,7 +103,7 @@ export function flattenLike(primal: unknown, tangent: unknown): { flat: Float64A
         issues.push(`${path || 'output'}: expected a Tensor (or ZeroTangent), got ${describe(t)}`);
         return;
       }
-      if (t.size !== pt.size || t.shape.length !== pt.shape.length || t.shape.some((d, i) => d !== pt.shape[i])) {
+      if (!sameShape(t.shape, pt.shape)) {
         issues.push(`${path || 'output'}: shape [${t.shape.join(', ')}] but the primal has shape [${pt.shape.join(', ')}]`);
         return;
       }
@@ -163,14 +163,9 @@ export function entryName(layout: Layout, i: number): string {
   for (const leaf of layout.leaves) {
     const len = leaf.complex ? 2 * leaf.size : leaf.size;
     if (i < leaf.offset || i >= leaf.offset + len) continue;
-    let r = i - leaf.offset;
+    const r = i - leaf.offset;
     const imag = r >= leaf.size;
-    if (imag) r -= leaf.size;
-    const idx: number[] = [];
-    for (let d = leaf.shape.length - 1; d >= 0; d--) {
-      idx.unshift(r % leaf.shape[d]!);
-      r = Math.floor(r / leaf.shape[d]!);
-    }
+    const idx = multiIndex(leaf.shape, imag ? r - leaf.size : r);
     return `${leaf.path}[${idx.join(', ')}]${imag ? ' (imag)' : leaf.complex ? ' (real)' : ''}`;
   }
   return `[${i}]`;
@@ -238,6 +233,15 @@ export function findMutation(s: Snapshot): { path: string; index: number; before
     }
   }
   return undefined;
+}
+
+/** The largest |entry| (real or imaginary part) over the Tensor leaves of a tree: the scale of a tangent. */
+export function maxAbsTree(tree: unknown): number {
+  let m = 0;
+  visitTensors(tree, (t) => {
+    for (let i = 0; i < t.size; i++) m = Math.max(m, Math.abs(t.data[i]!), Math.abs(t.im?.[i] ?? 0));
+  });
+  return m;
 }
 
 export function dotFlat(a: Float64Array, b: Float64Array): number {
