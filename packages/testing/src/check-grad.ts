@@ -5,7 +5,7 @@
  */
 import { Tensor, asTensor, grad, hvp, type TensorLike } from '@ad/core';
 import type { FiniteDifferenceMethod } from './fdm.js';
-import { defaultFdm, fdGradDetailed } from './fd.js';
+import { defaultFdm, fdGradDetailed, scalarOf } from './fd.js';
 import { Structured, projectRaw, randomTangent, structureDirections, type StructureKind } from './structure.js';
 import { Recorder } from './internal/recorder.js';
 import { Rng } from './internal/rng.js';
@@ -76,11 +76,6 @@ export function checkGrad(f: (x: Tensor) => unknown, x0: TensorLike | Structured
   const g = grad(f as (...a: never[]) => unknown);
   const lay = layoutOf(x);
   const x64 = toFloat64(x);
-  const scalar = (y: unknown): number => {
-    if (typeof y === 'number') return y;
-    if (y instanceof Tensor && y.size === 1) return y.data[0]!;
-    throw new RangeError('checkGrad: f must return a scalar');
-  };
 
   rec.guard('grad', 'grad(f)', () => {
     const gAd = projectRaw(g(x) as Tensor, structure);
@@ -94,7 +89,7 @@ export function checkGrad(f: (x: Tensor) => unknown, x0: TensorLike | Structured
         const v = randomTangent(rng, x, structure);
         const vf = flatten(toFloat64(v));
         const a = dotFlat(flatten(gAd), vf);
-        const r = fdm.estimate((t) => scalar(f(axpy(x64, t, v))), 0);
+        const r = fdm.estimate((t) => scalarOf(f(axpy(x64, t, v)), 'checkGrad'), 0);
         rec.compare('grad', `⟨grad(f), v⟩ along random direction ${d + 1} of ${k}`, Float64Array.of(a), Float64Array.of(r.value), {
           errors: Float64Array.of(r.error),
           floor: 1e-3 * absDotFlat(flatten(gAd), vf),

@@ -38,7 +38,8 @@ function unwrap(x: TensorLike | Structured, structure: StructureKind | undefined
   return { x: asTensor(x, who), structure: structure ?? 'general' };
 }
 
-function scalarOf(y: unknown, who: string): number {
+/** The number a scalar-valued f returned (a number or a one-entry real Tensor); `who` names the caller in errors. */
+export function scalarOf(y: unknown, who: string): number {
   if (typeof y === 'number') return y;
   if (y instanceof Tensor) {
     if (y.size !== 1) throw new ShapeError(`${who}: f must return a scalar, got shape [${y.shape.join(', ')}]`);

@@ -19,6 +19,7 @@ import {
   jvp,
   mul,
   real,
+  sameShape,
   sum,
   unthunk,
   vjp,
@@ -644,7 +645,7 @@ export function testRrule(f: FunctionUnderTest, args: readonly unknown[], opts: 
           rec.fail('cotangent-type', `argument ${i}: expected a Tensor cotangent of shape [${v.shape.join(', ')}], got ${describe(c)}`);
           continue;
         }
-        if (c.shape.length !== v.shape.length || c.shape.some((d, k) => d !== v.shape[k])) {
+        if (!sameShape(c.shape, v.shape)) {
           rec.fail('cotangent-type', `argument ${i}: cotangent shape [${c.shape.join(', ')}] but the argument has shape [${v.shape.join(', ')}]`);
         } else if (v.dtype === 'complex128' && c.dtype !== 'complex128') {
           rec.fail('cotangent-type', `argument ${i}: the argument is complex128 but its cotangent is ${c.dtype} (the imaginary part ∂L/∂Im is lost)`);
@@ -756,7 +757,7 @@ function locateWorstEntry(run: Run, i: number, ctFlat: Float64Array, ct: { viewF
     let worst = -1;
     let wd = -1;
     for (let k = 0; k < a.length; k++) {
-      const d = Math.abs(a[k]! - b[k]!) - 10 * e[k]!;
+      const d = Math.abs(a[k]! - b[k]!) - run.rec.tol.fdErrorFactor * e[k]!;
       if (d > wd) {
         wd = d;
         worst = k;
