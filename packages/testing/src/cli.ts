@@ -42,7 +42,11 @@ function parse(argv: readonly string[]): Args {
     else if (s === '--allow-missing-samples') a.allowMissing = true;
     else if (s === '--export') a.exportName = argv[++i] ?? '';
     else if (s === '--seed') a.seed = Number(argv[++i]);
-    else if (s === '--order') a.order = argv[++i] === '2' ? 2 : 1;
+    else if (s === '--order') {
+      const v = argv[++i];
+      if (v === '1' || v === '2') a.order = v === '2' ? 2 : 1;
+      else a.error = `--order needs 1 or 2, got ${v ?? 'nothing'}`;
+    }
     else if (s.startsWith('-')) a.error = `unknown option ${s}`;
     else if (a.module === undefined) a.module = s;
     else a.error = `unexpected argument ${s}`;

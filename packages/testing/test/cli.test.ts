@@ -43,6 +43,9 @@ describe('ad-check', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot find/);
     expect(adCheck([]).code).toBe(2);
+    const order = adCheck(['test/fixtures/cli-good.ts', '--order', '3']);
+    expect(order.code).toBe(2);
+    expect(order.stderr).toMatch(/--order needs 1 or 2, got 3/);
     const help = adCheck(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: ad-check <module>/);
