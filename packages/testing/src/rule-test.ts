@@ -309,8 +309,10 @@ class Run {
   /** d/dt of reduce(view(f(x + t·dirs))) at 0 by finite differences, on float64 copies of the arguments. */
   fd(dirs: readonly unknown[], reduce: (out: unknown) => Float64Array, method: FiniteDifferenceMethod = this.fdm): { value: Float64Array; errors: Float64Array } {
     const s = maxAbsTree(dirs);
-    const probe = reduce(this.viewOf(this.p.call(this.values64)));
-    if (s === 0) return { value: new Float64Array(probe.length), errors: new Float64Array(probe.length) };
+    if (s === 0) {
+      const n = reduce(this.viewOf(this.p.call(this.values64))).length;
+      return { value: new Float64Array(n), errors: new Float64Array(n) };
+    }
     const g = (t: number) =>
       reduce(this.viewOf(this.p.call(this.values64.map((a, i) => (dirs[i] === undefined ? a : perturbArg(a, dirs[i], t * (1 / s)))))));
     const r = method.estimateVector(g, 0);
