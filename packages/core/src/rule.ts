@@ -146,9 +146,11 @@ function callRule<A extends readonly unknown[], Y>(spec: RuleSpec<A, Y>, rawArgs
   return output as Y;
 }
 
-function wrapForward(level: Level, name: string, y: unknown, dy: unknown): unknown {
+function wrapForward(level: Level, name: string, y: unknown, dyIn: unknown): unknown {
+  // A thunk is forced before the structure is read, so a lazy tangent of a structured output works like a plain one.
+  const dy = dyIn instanceof Thunk ? dyIn.force() : dyIn;
   if (y instanceof Tensor) {
-    let t: Tangent = dy instanceof Thunk ? dy.force() : (dy as Tangent);
+    let t = dy as Tangent;
     if (isZeroTangent(t)) t = zeros(y.shape, y.dtype);
     if (!(t instanceof Tensor)) throw new RuleError(`${name}: frule returned a ${describeTangent(t)} tangent for a Tensor output`, name);
     if (!sameShape(t.shape, y.shape)) {

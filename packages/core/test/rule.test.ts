@@ -98,6 +98,18 @@ describe('defineRule', () => {
     expect(seen).toBe(ZeroTangent);
     expect(forced).toBe(false);
   });
+
+  it('accepts a thunked tangent for a structured output in the frule', () => {
+    const both: DifferentiableFunction<[Tensor], [Tensor, Tensor]> = defineRule({
+      name: 'test/both',
+      structure: ['general'],
+      primal: (a: Tensor) => [scale(a, 2), mul(a, a)],
+      frule: ([a], [da]) => [both(a), thunk(() => [scale(da, 2), scale(mul(a, da), 2)])],
+      rrule: (a: Tensor) => [both(a), (dy) => [add(scale(dy[0] as Tensor, 2), scale(mul(a, dy[1] as Tensor), 2))]],
+    });
+    const [, dy] = jvp((a: Tensor) => both(a), [tensor([3])], [tensor([1])]);
+    expect((dy as Tensor[]).map((t) => toArray(t))).toEqual([[2], [6]]);
+  });
 });
 
 describe('vjp pullback', () => {
