@@ -219,6 +219,9 @@ export function jvp<Y>(f: (...args: never[]) => Y, primals: readonly unknown[], 
         if (!sameShape(x.shape, t.shape)) {
           throw new ShapeError(`jvp: tangent ${i}${path} has shape [${t.shape.join(', ')}] but its primal has shape [${x.shape.join(', ')}]`);
         }
+        if (t.dtype === 'complex128' && x.dtype !== 'complex128') {
+          throw new DTypeError(`jvp: tangent ${i}${path} is complex128 but its primal is ${x.dtype}; a real input has real tangents (pass real(ẋ), or make the primal complex)`);
+        }
         return new ForwardTracer(level, x, x.dtype === t.dtype || t instanceof Tracer ? t : castTensor(t, x.dtype));
       }),
     );

@@ -198,6 +198,11 @@ describe('errors', () => {
     expect(() => jvp((x: Tensor) => x, [tensor([1, 2])], [tensor([1])])).toThrow(/tangent 0 has shape \[1\]/);
   });
 
+  it('jvp with a complex tangent for a real primal is a DTypeError naming the tangent', () => {
+    expect(() => jvp((x: Tensor) => x, [tensor([1, 2])], [complex(tensor([1, 0]), tensor([0, 1]))])).toThrow(DTypeError);
+    expect(() => jvp((x: Tensor) => x, [tensor([1, 2])], [complex(tensor([1, 0]), tensor([0, 1]))])).toThrow(/jvp: tangent 0 is complex128 but its primal is float64/);
+  });
+
   it('detectAnomaly names the first rule that turned a finite value non-finite', () => {
     const run = () => detectAnomaly(() => grad((x: Tensor) => sum(sqrt(x)))(tensor([0, 1])));
     expect(run).toThrow(AnomalyError);
