@@ -145,13 +145,9 @@ export function valueAndGrad(
     const level = pushLevel('reverse');
     let out: unknown;
     const wrappedArgs = [...args];
-    const wrapped: PyTree[] = [];
     try {
-      for (const n of nums) {
-        const w = wrapInputs(level, args[n], `grad: argument ${n}`);
-        wrapped.push(w);
-        wrappedArgs[n] = w;
-      }
+      // An argument listed twice in argnums is traced once (and gets its gradient twice).
+      for (const n of new Set(nums)) wrappedArgs[n] = wrapInputs(level, args[n], `grad: argument ${n}`);
       out = (f as (...a: unknown[]) => unknown)(...wrappedArgs);
     } finally {
       popLevel(level);
@@ -168,7 +164,7 @@ export function valueAndGrad(
       cot.set(scalarOut.id, ones([], scalarOut.dtype));
       backward(level, cot);
     }
-    const grads = wrapped.map((w) => gatherInputCotangents(w, cot));
+    const grads = nums.map((n) => gatherInputCotangents(wrappedArgs[n], cot));
     level.tape = [];
     const primalValue = strip(level, value);
     const result = options.hasAux ? [primalValue, strip(level, aux)] : primalValue;

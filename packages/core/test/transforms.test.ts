@@ -126,6 +126,11 @@ describe('pytrees, argnums and aux', () => {
     expect(toArray(grad(h, 1)(tensor([2]), tensor([3])) as Tensor)).toEqual([12]);
   });
 
+  it('gives an argument listed twice in argnums its gradient twice', () => {
+    const g = grad((a: Tensor, b: Tensor) => sum(mul(a, b)), [0, 0])(tensor([1, 2]), tensor([3, 4])) as Tensor[];
+    expect(g.map((t) => toArray(t))).toEqual([[3, 4], [3, 4]]);
+  });
+
   it('returns [value, aux] with hasAux and strips tracers from aux', () => {
     const [[value, aux], g] = valueAndGrad((x: Tensor) => [sum(square(x)), { doubled: mul(x, 2) }], 0, { hasAux: true })(tensor([1, 2])) as [[Tensor, { doubled: Tensor }], Tensor];
     expect(toArray(value)).toBe(5);
