@@ -258,7 +258,7 @@ export function spdMatrix(opts: { n?: SizeSpec; cond?: number } = {}): fc.Arbitr
   if (!(cond >= 1)) throw new RangeError(`spdMatrix: cond must be ≥ 1, got ${cond}`);
   return sized(opts.n, 3, (n) =>
     fc
-      .tuple(flatArray(n * n, unitDouble(0.9)), flatArray(n, fc.double({ min: 0, max: 1, noNaN: true })))
+      .tuple(flatArray(n * n, unitDouble(0.9)), flatArray(n, nonNegDouble(1)))
       .map(([w, u]) => symmetricFromSpectrum(n, householderProduct(n, w), u.map((ui) => cond ** ui))),
   );
 }
