@@ -12,6 +12,7 @@ import { backward } from './backward.js';
 import { addTangents } from './accumulate.js';
 import { treeMap, treeMap2, type PyTree } from './pytree.js';
 import { reshape, stack } from './ops/shape.js';
+import { real } from './ops/complex.js';
 
 /** Options of {@link grad} and {@link valueAndGrad}. */
 export interface GradOptions {
@@ -40,7 +41,10 @@ function collectOutputSeeds(level: Level, out: unknown, seed: unknown, cot: Map<
   if (out instanceof Tensor) {
     if (!(out instanceof ReverseTracer) || out.level !== level) return;
     if (seed === undefined || isZeroTangent(seed)) return;
-    const s = asTensor(seed, `cotangent${path}`);
+    const given = asTensor(seed, `cotangent${path}`);
+    // A real output's cotangent is real: drop the imaginary part, as the core does for every rule's cotangent
+    // (otherwise an input returned as it is would get a complex cotangent while any op on it would not).
+    const s = given.dtype === 'complex128' && out.dtype !== 'complex128' ? real(given) : given;
     if (!sameShape(s.shape, out.shape)) {
       throw new ShapeError(`vjp: the cotangent${path ? ' at ' + path : ''} has shape [${s.shape.join(', ')}] but the output has shape [${out.shape.join(', ')}]`);
     }

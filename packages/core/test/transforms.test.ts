@@ -154,6 +154,15 @@ describe('pytrees, argnums and aux', () => {
     expect(toArray(g as Tensor)).toEqual([2, 4]);
   });
 
+  it('vjp takes the real part of a complex cotangent for a real output, whether or not an op touched it', () => {
+    const c = complex(tensor([1, 2]), tensor([5, 6]));
+    for (const f of [(x: Tensor) => x, (x: Tensor) => mul(x, 1)]) {
+      const g = vjp(f, tensor([1, 2]))[1](c)[0] as Tensor;
+      expect(g.dtype).toBe('float64');
+      expect(toArray(g)).toEqual([1, 2]);
+    }
+  });
+
   it('vjp sums the cotangents of a value returned at several places of the output', () => {
     const [, pb] = vjp((x: Tensor) => {
       const y = square(x);
