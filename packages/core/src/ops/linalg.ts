@@ -11,7 +11,7 @@ import { defineRule } from '../rule.js';
 import { conjIfComplex, type Op1, type Op2 } from './util.js';
 import { broadcastOffsets, transposeRaw } from './raw.js';
 import { add, mul } from './arithmetic.js';
-import { concatN, reshape, sumTo, broadcastTo, eyeLike } from './shape.js';
+import { concatN, reshape, sumTo, eyeLike } from './shape.js';
 import { sum } from './reduce.js';
 
 interface MatmulPlan {
@@ -234,7 +234,7 @@ export const trace: Op1 = defineRule({
   frule: ([x], [dx]) => [trace(x), trace(dx)],
   rrule: (x: Tensor) => [
     trace(x),
-    (dy) => [mul(broadcastTo(reshape(dy, [...dy.shape, 1, 1]), x.shape), eyeLike(x))],
+    (dy) => [mul(reshape(dy, [...dy.shape, 1, 1]), eyeLike(x))],
   ],
 });
 
