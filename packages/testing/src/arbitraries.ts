@@ -6,7 +6,7 @@
  * @module
  */
 import fc from 'fast-check';
-import { Tensor } from '@ad/core';
+import { AdError, Tensor } from '@ad/core';
 
 /** A fixed size, or a range of sizes (shrinking towards `min`). */
 export type SizeSpec = number | { min: number; max: number };
@@ -14,11 +14,11 @@ export type SizeSpec = number | { min: number; max: number };
 function sized<T>(n: SizeSpec | undefined, dflt: SizeSpec, build: (n: number) => fc.Arbitrary<T>): fc.Arbitrary<T> {
   const s = n ?? dflt;
   if (typeof s === 'number') {
-    if (!Number.isInteger(s) || s < 1) throw new RangeError(`arbitraries: n must be a positive integer, got ${s}`);
+    if (!Number.isInteger(s) || s < 1) throw new AdError(`arbitraries: n must be a positive integer, got ${s}`, 'AD_OPTION');
     return build(s);
   }
   if (!Number.isInteger(s.min) || !Number.isInteger(s.max) || s.min < 1 || s.max < s.min) {
-    throw new RangeError(`arbitraries: n must be { min, max } with 1 ≤ min ≤ max, got { min: ${s.min}, max: ${s.max} }`);
+    throw new AdError(`arbitraries: n must be { min, max } with 1 ≤ min ≤ max, got { min: ${s.min}, max: ${s.max} }`, 'AD_OPTION');
   }
   return fc.integer({ min: s.min, max: s.max }).chain(build);
 }
@@ -229,7 +229,7 @@ export function orthogonalMatrix(opts: { n?: SizeSpec } = {}): fc.Arbitrary<Tens
  */
 export function symmetricMatrix(opts: { n?: SizeSpec; minGap?: number } = {}): fc.Arbitrary<Tensor> {
   const minGap = opts.minGap ?? 0.1;
-  if (!(minGap >= 0)) throw new RangeError(`symmetricMatrix: minGap must be ≥ 0, got ${minGap}`);
+  if (!(minGap >= 0)) throw new AdError(`symmetricMatrix: minGap must be ≥ 0, got ${minGap}`, 'AD_OPTION');
   return sized(opts.n, 3, (n) =>
     fc
       .tuple(flatArray(n * n, unitDouble(0.9)), unitDouble(2), flatArray(n - 1, nonNegDouble(2)))
@@ -255,7 +255,7 @@ export function symmetricMatrix(opts: { n?: SizeSpec; minGap?: number } = {}): f
  */
 export function spdMatrix(opts: { n?: SizeSpec; cond?: number } = {}): fc.Arbitrary<Tensor> {
   const cond = opts.cond ?? 100;
-  if (!(cond >= 1)) throw new RangeError(`spdMatrix: cond must be ≥ 1, got ${cond}`);
+  if (!(cond >= 1)) throw new AdError(`spdMatrix: cond must be ≥ 1, got ${cond}`, 'AD_OPTION');
   return sized(opts.n, 3, (n) =>
     fc
       .tuple(flatArray(n * n, unitDouble(0.9)), flatArray(n, nonNegDouble(1)))
@@ -281,7 +281,7 @@ export function spdMatrix(opts: { n?: SizeSpec; cond?: number } = {}): fc.Arbitr
  */
 export function matrixWithSpectrum(values: readonly number[]): fc.Arbitrary<Tensor> {
   const n = values.length;
-  if (n < 1 || values.some((v) => !Number.isFinite(v))) throw new RangeError('matrixWithSpectrum: values must be a non-empty list of finite numbers');
+  if (n < 1 || values.some((v) => !Number.isFinite(v))) throw new AdError('matrixWithSpectrum: values must be a non-empty list of finite numbers', 'AD_OPTION');
   const lam = [...values];
   return flatArray(n * n, unitDouble(0.9)).map((w) => symmetricFromSpectrum(n, householderProduct(n, w), lam));
 }
@@ -309,9 +309,9 @@ export function degenerateSymmetric(opts: { multiplicities: readonly number[]; g
   const mult = opts.multiplicities;
   const gap = opts.gap ?? 0.5;
   if (mult.length < 1 || mult.some((m) => !Number.isInteger(m) || m < 1)) {
-    throw new RangeError(`degenerateSymmetric: multiplicities must be positive integers, got [${mult.join(', ')}]`);
+    throw new AdError(`degenerateSymmetric: multiplicities must be positive integers, got [${mult.join(', ')}]`, 'AD_OPTION');
   }
-  if (!(gap > 0)) throw new RangeError(`degenerateSymmetric: gap must be > 0, got ${gap}`);
+  if (!(gap > 0)) throw new AdError(`degenerateSymmetric: gap must be > 0, got ${gap}`, 'AD_OPTION');
   const n = mult.reduce((a, b) => a + b, 0);
   return fc.tuple(flatArray(n * n, unitDouble(0.9)), unitDouble(2), flatArray(mult.length - 1, nonNegDouble(2))).map(([w, base, gaps]) => {
     const centers = spectrumWithGaps(base, gap, gaps);
@@ -340,7 +340,7 @@ export function degenerateSymmetric(opts: { multiplicities: readonly number[]; g
  */
 export function hermitianMatrix(opts: { n?: SizeSpec; minGap?: number } = {}): fc.Arbitrary<Tensor> {
   const minGap = opts.minGap ?? 0.1;
-  if (!(minGap >= 0)) throw new RangeError(`hermitianMatrix: minGap must be ≥ 0, got ${minGap}`);
+  if (!(minGap >= 0)) throw new AdError(`hermitianMatrix: minGap must be ≥ 0, got ${minGap}`, 'AD_OPTION');
   return sized(opts.n, 3, (n) =>
     fc
       .tuple(flatArray(n * n, unitDouble(0.6)), flatArray(n * n, unitDouble(0.6)), unitDouble(2), flatArray(n - 1, nonNegDouble(2)))
@@ -413,7 +413,7 @@ export function generalMatrix(opts: { n?: SizeSpec; distinctEigs?: boolean; minG
  */
 export function weightedGraph(opts: { n?: SizeSpec; connected?: boolean; minWeight?: number } = {}): fc.Arbitrary<Tensor> {
   const minW = opts.minWeight ?? 0.1;
-  if (!(minW > 0)) throw new RangeError(`weightedGraph: minWeight must be > 0, got ${minW}`);
+  if (!(minW > 0)) throw new AdError(`weightedGraph: minWeight must be > 0, got ${minW}`, 'AD_OPTION');
   return sized(opts.n, 4, (n) => {
     const pairs = (n * (n - 1)) / 2;
     const parents = fc.tuple(...Array.from({ length: Math.max(n - 1, 0) }, (_, k) => fc.integer({ min: 0, max: k })));

@@ -1,3 +1,4 @@
+import { AdError, ShapeError } from '@ad/core';
 /**
  * Finite-difference methods with adaptive step selection and error estimates, after FiniteDifferences.jl.
  *
@@ -307,7 +308,7 @@ class Method implements FiniteDifferenceMethod {
 
   constructor(kind: FdmKind, p: number, q: number, opts: FdmOptions) {
     if (!Number.isInteger(p) || !Number.isInteger(q) || q < 0 || p < 2 || q >= p) {
-      throw new RangeError(`${kind}Fdm: need integers 0 ≤ derivOrder < points and points ≥ 2, got points = ${p}, derivOrder = ${q}`);
+      throw new AdError(`${kind}Fdm: need integers 0 ≤ derivOrder < points and points ≥ 2, got points = ${p}, derivOrder = ${q}`, 'AD_OPTION');
     }
     this.options = {
       adapt: opts.adapt ?? 1,
@@ -402,7 +403,7 @@ class Method implements FiniteDifferenceMethod {
       const r = g0(t);
       const v = r instanceof Float64Array ? r : Float64Array.from(r);
       if (n < 0) n = v.length;
-      else if (v.length !== n) throw new RangeError(`finite differences: the function returned ${v.length} values at t = ${t}, but ${n} before`);
+      else if (v.length !== n) throw new ShapeError(`finite differences: the function returned ${v.length} values at t = ${t}, but ${n} before`);
       return v;
     };
     const y0 = g(t0);

@@ -4,7 +4,7 @@
  * structure (for finite-difference gradients), and the test that a cotangent lies in it.
  * @module
  */
-import { Tensor, asTensor, type TensorLike } from '@ad/core';
+import { asTensor, ShapeError, Tensor, type TensorLike } from '@ad/core';
 import type { Rng } from './internal/rng.js';
 
 /** The structures the harness knows (a rule's `structure` entries other than `'nondiff'`). */
@@ -40,7 +40,7 @@ export class Structured {
 function requireSquare(t: Tensor, what: string): void {
   const n = t.ndim;
   if (n < 2 || t.shape[n - 1] !== t.shape[n - 2]) {
-    throw new RangeError(`${what}: expected a square matrix (or a batch of them), got shape [${t.shape.join(', ')}]`);
+    throw new ShapeError(`${what}: expected a square matrix (or a batch of them), got shape [${t.shape.join(', ')}]`);
   }
 }
 
