@@ -11,7 +11,7 @@ import { defineRule, type DifferentiableFunction } from '../rule.js';
 import type { Op1, Op2 } from './util.js';
 import { NoTangent, thunk } from '../tangents.js';
 import { binaryRaw, unaryRaw } from './raw.js';
-import { conjIfComplex, unbroadcast, weakScalars } from './util.js';
+import { conjIfComplex, requireNumber, unbroadcast, weakScalars } from './util.js';
 
 const addRule: Op2 = defineRule({
   name: '@ad/core/add',
@@ -129,7 +129,10 @@ export const scale: DifferentiableFunction<[Tensor, number], Tensor> = defineRul
   name: '@ad/core/scale',
   samples: coreSamples('scale'),
   structure: ['general', 'nondiff'],
-  primal: (x: Tensor, c: number) => unaryRaw(x, (v) => c * v, (r, i, o) => ((o[0] = c * r), (o[1] = c * i)), 'scale'),
+  primal: (x: Tensor, c: number) => {
+    requireNumber(c, 'scale', 'c');
+    return unaryRaw(x, (v) => c * v, (r, i, o) => ((o[0] = c * r), (o[1] = c * i)), 'scale');
+  },
   frule: ([x, c], [dx]) => [scale(x, c), scale(dx, c)],
   rrule: (x: Tensor, c: number) => [scale(x, c), (dy) => [scale(dy, c), NoTangent]],
 });

@@ -108,7 +108,7 @@ function tieWeights(x: Tensor, y: Tensor, axis: number | undefined): Tensor {
   const yb = broadcastToRaw(new Tensor(kept, y.dtype, y.data), x.shape);
   const mask = new Tensor(x.shape, x.dtype, allocData(x.dtype, x.size));
   for (let i = 0; i < x.size; i++) mask.data[i] = x.data[i] === yb.data[i] ? 1 : 0;
-  const count = broadcastToRaw(new Tensor(kept, x.dtype, reduceRaw(mask, axis, 'sum', 'max').data), x.shape);
+  const count = broadcastToRaw(new Tensor(kept, x.dtype, reduceRaw(mask, axis, 'sum', 'tie count').data), x.shape);
   for (let i = 0; i < x.size; i++) mask.data[i] = mask.data[i]! / count.data[i]!;
   return mask;
 }

@@ -7,7 +7,7 @@
 import { Tensor } from '../tensor.js';
 import { coreSamples } from './samples.js';
 import { defineRule, type DifferentiableFunction } from '../rule.js';
-import { conjIfComplex, type Op1 } from './util.js';
+import { conjIfComplex, type Op1, requireNumber } from './util.js';
 import { NoTangent } from '../tangents.js';
 import { unaryRaw } from './raw.js';
 import { div, mul, neg, scale, sub } from './arithmetic.js';
@@ -146,7 +146,10 @@ export const pow: DifferentiableFunction<[Tensor, number], Tensor> = defineRule(
   name: '@ad/core/pow',
   samples: coreSamples('pow'),
   structure: ['general', 'nondiff'],
-  primal: (x: Tensor, p: number) => unaryRaw(x, powReal(p), powComplex(p), 'pow'),
+  primal: (x: Tensor, p: number) => {
+    requireNumber(p, 'pow', 'p');
+    return unaryRaw(x, powReal(p), powComplex(p), 'pow');
+  },
   frule: ([x, p], [dx]) => [pow(x, p), p === 0 ? scale(dx, 0) : mul(scale(pow(x, p - 1), p), dx)],
   rrule: (x: Tensor, p: number) => [
     pow(x, p),

@@ -2,6 +2,7 @@
  * Small helpers shared by the op files: weakly typed scalar arguments and unwrapping of tensor-likes.
  * @module
  */
+import { DTypeError } from '../errors.js';
 import { Tensor, realDType, sameShape, scalar, type TensorLike } from '../tensor.js';
 import { sumTo } from './shape.js';
 import { conj } from './complex.js';
@@ -41,4 +42,11 @@ export function unbroadcast(t: Tensor, shape: readonly number[]): Tensor {
 /** conj(t) for complex t; real tensors are their own conjugate, so no op is recorded. */
 export function conjIfComplex(t: Tensor): Tensor {
   return t.dtype === 'complex128' ? conj(t) : t;
+}
+
+/** Throws DTypeError unless `value` is a plain number (a scale factor or an exponent is not a tensor). */
+export function requireNumber(value: unknown, op: string, name: string): void {
+  if (typeof value !== 'number') {
+    throw new DTypeError(`${op}: ${name} must be a plain number, got ${value instanceof Tensor ? value.toString() : typeof value}; for a tensor factor use mul`);
+  }
 }

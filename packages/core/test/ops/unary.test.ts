@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkGrad, testFrule, testRrule } from '@ad/testing';
-import { Tensor, abs, cos, exp, log, pow, sin, sqrt, square, sum, tanh, tensor, toArray, grad } from '../../src/index.js';
+import { Tensor, abs, cos, exp, grad, log, pow, scale, sin, sqrt, square, sum, tanh, tensor, toArray } from '../../src/index.js';
 import { complexTensor, forAll, realTensor } from '../helpers.js';
 
 const ok = (report: { ok: boolean; failures: unknown[] }): void => {
@@ -70,5 +70,12 @@ describe('elementwise functions', () => {
     const mul2 = (t: Tensor) => square(t);
     ok(checkGrad(f, tensor([0.3, -0.2, 0.1]), { order: 2 }));
     ok(checkGrad((x: Tensor) => sum(log(sqrt(pow(x, 3)))), tensor([0.5, 1.5]), { order: 2 }));
+  });
+});
+
+describe('non-tensor parameters', () => {
+  it('pow and scale refuse an exponent or factor that is not a plain number, instead of returning NaN', () => {
+    expect(() => pow(tensor([1, 2]), tensor(2) as unknown as number)).toThrow(/pow: p must be a plain number, got Tensor\(float64 \[\]\); for a tensor factor use mul/);
+    expect(() => scale(tensor([1, 2]), '2' as unknown as number)).toThrow(/scale: c must be a plain number, got string/);
   });
 });
